@@ -1,0 +1,5 @@
+"""`python -m attune_tui` runs the CLI."""
+
+from attune_tui.cli import main
+
+raise SystemExit(main())

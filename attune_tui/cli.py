@@ -1,0 +1,291 @@
+"""The `attune` command: the app, and scripted access to sessions, presets, MIDI and exports.
+
+Textual is imported only by the commands that open a screen, so the others start fast. Every
+error a person can cause is an `AttuneError` and is printed as one clear message (exit 2).
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from attune_tui import __version__
+from attune_tui.errors import AttuneError
+
+if TYPE_CHECKING:
+    from attune_tui.model.preset import Preset
+    from attune_tui.store import Store
+
+Handler = Callable[[argparse.Namespace], int]
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    handler: Handler = args.handler
+    try:
+        return handler(args)
+    except AttuneError as exc:
+        print(f"attune: {exc}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        return 130
+
+
+def build_parser() -> argparse.ArgumentParser:
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument(
+        "--data-dir",
+        type=Path,
+        default=argparse.SUPPRESS,
+        help="store folder (default: the user data folder; env ATTUNE_DATA_DIR)",
+    )
+    parser = argparse.ArgumentParser(
+        prog="attune",
+        description="Live observation logging and MIDI attunement analysis for music therapy.",
+        parents=[common],
+    )
+    parser.add_argument("--version", action="version", version=f"attune {__version__}")
+    parser.set_defaults(handler=_home)
+    sub = parser.add_subparsers(title="commands", metavar="COMMAND")
+
+    session = sub.add_parser("session", help="start a live session", parents=[common])
+    session_sub = session.add_subparsers(title="commands", metavar="COMMAND", required=True)
+    start = session_sub.add_parser("start", help="start a live session", parents=[common])
+    start.add_argument("--client", required=True, help="pseudonymous client code, e.g. C-014")
+    start.add_argument("--preset", default="free-improvisation", help="preset name")
+    _midi_options(start)
+    start.set_defaults(handler=_session_start)
+    cont = session_sub.add_parser("continue", help="continue a stored session", parents=[common])
+    cont.add_argument("session", help="session id (see `attune sessions`)")
+    _midi_options(cont)
+    cont.set_defaults(handler=_session_continue)
+
+    sessions = sub.add_parser("sessions", help="list sessions", parents=[common])
+    sessions.add_argument("--client", help="only this client's sessions")
+    sessions.set_defaults(handler=_sessions)
+
+    clients = sub.add_parser("clients", help="list clients, or add one", parents=[common])
+    clients.add_argument("add", nargs="?", metavar="CODE", help="add a client code")
+    clients.set_defaults(handler=_clients)
+
+    review = sub.add_parser("review", help="open the review screen of a session", parents=[common])
+    review.add_argument("session", help="session id")
+    review.set_defaults(handler=_review)
+
+    export = sub.add_parser("export", help="export a session", parents=[common])
+    export.add_argument("session", nargs="?", help="session id (or --all)")
+    export.add_argument("--all", action="store_true", help="all sessions in one tidy table")
+    export.add_argument("--format", default="json", help="json, csv, tsv, md, html, eaf, mid")
+    export.add_argument("--redact", action="store_true", help="drop free text, replace the code")
+    export.add_argument("--out", type=Path, help="output file (default: standard output)")
+    export.set_defaults(handler=_export)
+
+    presets = sub.add_parser(
+        "presets", help="list presets, or check a preset file", parents=[common]
+    )
+    presets.add_argument("check", nargs="?", choices=["check"], help="check FILE")
+    presets.add_argument("file", nargs="?", type=Path, help="preset file to check")
+    presets.set_defaults(handler=_presets)
+
+    midi = sub.add_parser("midi", help="MIDI ports", parents=[common])
+    midi_sub = midi.add_subparsers(title="commands", metavar="COMMAND", required=True)
+    ports = midi_sub.add_parser("ports", help="list MIDI inputs", parents=[common])
+    ports.add_argument("--backend", help="e.g. rtmidi/UNIX_JACK (env MIDO_BACKEND)")
+    ports.set_defaults(handler=_midi_ports)
+
+    analyze = sub.add_parser("analyze", help="analyse a MIDI file offline", parents=[common])
+    analyze.add_argument("file", type=Path, help="Standard MIDI File")
+    analyze.add_argument("--preset", default="free-improvisation", help="preset name")
+    analyze.add_argument("--json", action="store_true", help="print the versioned JSON")
+    analyze.set_defaults(handler=_analyze)
+
+    demo = sub.add_parser("demo", help="a live session replaying a bundled duet", parents=[common])
+    demo.add_argument("--speed", type=float, default=1.0, help="replay speed")
+    demo.set_defaults(handler=_demo)
+    return parser
+
+
+def _midi_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--midi", action="append", default=[], metavar="PORT", help="MIDI input")
+    parser.add_argument("--backend", help="mido backend, e.g. rtmidi/UNIX_JACK")
+    parser.add_argument("--replay", type=Path, help="replay a .mid file through the live path")
+    parser.add_argument("--speed", type=float, default=1.0, help="replay speed (with --replay)")
+
+
+# handlers ------------------------------------------------------------------------------------
+def _store(args: argparse.Namespace) -> Store:
+    from attune_tui.paths import data_dir
+    from attune_tui.store import Store
+
+    return Store(data_dir(getattr(args, "data_dir", None)))
+
+
+def _home(args: argparse.Namespace) -> int:
+    from attune_tui.ui.app import run_app
+
+    return run_app(_store(args), start=None)
+
+
+def _session_start(args: argparse.Namespace) -> int:
+    from attune_tui.model.client import validate_client_code
+    from attune_tui.ui.app import LiveRequest, run_app
+
+    try:
+        client = validate_client_code(args.client)
+    except ValueError as exc:
+        raise AttuneError(f"--client: {exc}") from None
+    request = LiveRequest(
+        client=client,
+        preset=args.preset,
+        midi=tuple(args.midi),
+        backend=args.backend,
+        replay=args.replay,
+        speed=args.speed,
+    )
+    return run_app(_store(args), start=request)
+
+
+def _session_continue(args: argparse.Namespace) -> int:
+    from attune_tui.ui.app import LiveRequest, run_app
+
+    request = LiveRequest(
+        session_id=args.session,
+        midi=tuple(args.midi),
+        backend=args.backend,
+        replay=args.replay,
+        speed=args.speed,
+    )
+    return run_app(_store(args), start=request)
+
+
+def _demo(args: argparse.Namespace) -> int:
+    from attune_tui.ui.app import LiveRequest, run_app
+
+    data = Path(__file__).parent / "data" / "demo.mid"
+    request = LiveRequest(
+        client="C-000", preset="free-improvisation", replay=data, speed=args.speed
+    )
+    return run_app(_store(args), start=request)
+
+
+def _review(args: argparse.Namespace) -> int:
+    from attune_tui.ui.app import run_app
+
+    return run_app(_store(args), start=None, review=args.session)
+
+
+def _sessions(args: argparse.Namespace) -> int:
+    store = _store(args)
+    sessions, problems = store.sessions(args.client)
+    for problem in problems:
+        print(f"warning: {problem}", file=sys.stderr)
+    if not sessions:
+        print("no sessions yet: start one with `attune session start --client C-001`")
+        return 0
+    print(f"{'session':<30} {'client':<10} {'preset':<26} {'status':<10} {'minutes':>7}")
+    for s in sessions:
+        print(f"{s.id:<30} {s.client:<10} {s.preset:<26} {s.status:<10} {s.duration_s / 60:>7.1f}")
+    return 0
+
+
+def _clients(args: argparse.Namespace) -> int:
+    store = _store(args)
+    if args.add:
+        try:
+            client = store.add_client(args.add)
+        except ValueError as exc:
+            raise AttuneError(str(exc)) from None
+        print(f"added {client.code}")
+        return 0
+    sessions, _ = store.sessions()
+    counts: dict[str, int] = {}
+    for s in sessions:
+        counts[s.client] = counts.get(s.client, 0) + 1
+    for client in store.clients():
+        print(f"{client.code:<12} {counts.get(client.code, 0):>3} sessions")
+    return 0
+
+
+def _export(args: argparse.Namespace) -> int:
+    from attune_tui.report.export import export_all, export_session
+
+    store = _store(args)
+    if args.all:
+        payload = export_all(store, args.format, redact=args.redact)
+    elif args.session:
+        payload = export_session(store, args.session, args.format, redact=args.redact)
+    else:
+        raise AttuneError("export: name a SESSION (see `attune sessions`) or give --all")
+    _write_out(payload, args.out)
+    return 0
+
+
+def _write_out(payload: bytes, out: Path | None) -> None:
+    if out is None:
+        sys.stdout.buffer.write(payload)
+        sys.stdout.flush()
+        return
+    from attune_tui.store.atomic import write_atomic
+
+    write_atomic(out, payload)
+    print(f"wrote {out}", file=sys.stderr)
+
+
+def _presets(args: argparse.Namespace) -> int:
+    from attune_tui.paths import user_presets_dir
+    from attune_tui.presets import load_all, load_preset
+
+    if args.check:
+        if args.file is None:
+            raise AttuneError("presets check: name the preset FILE to check")
+        preset = load_preset(args.file)
+        print(f"{args.file}: ok ({preset.name}: {len(preset.codes)} codes)")
+        return 0
+    presets, failures = load_all(user_presets_dir())
+    for name, preset in sorted(presets.items()):
+        keys = " ".join(f"{c.key}={c.code}" for c in preset.codes)
+        print(f"{name:<26} {preset.title}\n{'':<26} {keys}")
+    for failure in failures:
+        print(f"warning: {failure}", file=sys.stderr)
+    return 0
+
+
+def _midi_ports(args: argparse.Namespace) -> int:
+    from attune_tui.midi.ports import list_inputs
+
+    names = list_inputs(args.backend)
+    if not names:
+        print("no MIDI inputs found")
+    for name in names:
+        print(name)
+    return 0
+
+
+def _analyze(args: argparse.Namespace) -> int:
+    import orjson
+
+    from attune_tui.analysis.pipeline import analyze_file
+
+    result = analyze_file(args.file, _load_preset(args.preset))
+    if args.json:
+        sys.stdout.buffer.write(orjson.dumps(result, option=orjson.OPT_INDENT_2) + b"\n")
+    else:
+        from attune_tui.report.text import analysis_text
+
+        print(analysis_text(result))
+    return 0
+
+
+def _load_preset(name: str) -> Preset:
+    from attune_tui.paths import user_presets_dir
+    from attune_tui.presets import find_preset
+
+    return find_preset(name, user_presets_dir())
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,1 @@
+"""The live session's logic, without a screen: key semantics, and the MIDI engine."""

@@ -1,0 +1,173 @@
+"""A session open for logging: the journal, the lock, the clock, and undo.
+
+Every call that changes an observation appends to the journal first and updates memory only
+after the append returned (fsynced), so what the screen shows is never ahead of the disk.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import os
+import uuid
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from attune_tui.clock import SessionClock
+from attune_tui.errors import StoreError
+from attune_tui.model.observation import (
+    ModifierValue,
+    Observation,
+    ObservationKind,
+    ObservationSource,
+)
+from attune_tui.model.session import CheckIn, Session
+from attune_tui.store.journal import Journal
+from attune_tui.store.observations import ObservationLog
+
+LOCK = "lock"
+
+
+class SessionLock:
+    """An flock on the session folder: held while open, released by the kernel on any exit."""
+
+    def __init__(self, fd: int) -> None:
+        self._fd = fd
+
+    @classmethod
+    def acquire(cls, folder: Path) -> SessionLock:
+        fd = os.open(folder / LOCK, os.O_RDWR | os.O_CREAT, 0o600)
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError:
+            os.close(fd)
+            raise StoreError(
+                f"session {folder.name} is open in another attune window; close it there first"
+            ) from None
+        return cls(fd)
+
+    @staticmethod
+    def held(folder: Path) -> bool:
+        try:
+            fd = os.open(folder / LOCK, os.O_RDWR)
+        except FileNotFoundError:
+            return False
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError:
+            return True
+        finally:
+            os.close(fd)
+        return False
+
+    def release(self) -> None:
+        if self._fd >= 0:
+            os.close(self._fd)
+            self._fd = -1
+
+
+class LiveSession:
+    """Logging into one session; the only writer of its journal."""
+
+    def __init__(
+        self,
+        session: Session,
+        folder: Path,
+        lock: SessionLock,
+        log: ObservationLog,
+        offset: float,
+    ) -> None:
+        self.session = session
+        self.folder = folder
+        self.log = log
+        self.clock = SessionClock(offset)
+        self._lock = lock
+        self._journal = Journal(folder / "journal.jsonl")
+        self._undoable: list[str] = []
+
+    def add(
+        self,
+        code: str,
+        t: float,
+        *,
+        kind: ObservationKind = "point",
+        modifiers: dict[str, ModifierValue] | None = None,
+        text: str = "",
+        source: ObservationSource = "key",
+        player: str | None = None,
+    ) -> Observation:
+        """Log a new observation; returns once it is durable."""
+        obs = Observation.model_validate(
+            {
+                "id": uuid.uuid4().hex[:12],
+                "t": round(max(t, 0.0), 4),
+                "code": code,
+                "kind": kind,
+                "modifiers": modifiers or {},
+                "text": text,
+                "source": source,
+                "player": player,
+            }
+        )
+        self._write({"op": "add", "obs": obs.model_dump(mode="json", exclude_defaults=True)})
+        if source in ("key", "pedal"):
+            self._undoable.append(obs.id)
+        return self.log.current[obs.id]
+
+    def update(self, oid: str, source: ObservationSource = "key", **fields: Any) -> Observation:
+        """Change fields of an observation (a modifier picked, a state stopped, an edit)."""
+        if oid not in self.log.current:
+            raise StoreError(f"observation {oid} is not in this session (it may have been undone)")
+        if "t" in fields and self.log.current[oid].original_t is None:
+            fields["original_t"] = self.log.current[oid].t
+        self._write({"op": "set", "id": oid, "fields": fields, "source": source, "at": _now()})
+        return self.log.current[oid]
+
+    def delete(self, oid: str, reason: str) -> Observation:
+        """Remove an observation from the current view; the journal keeps it and why."""
+        if oid not in self.log.current:
+            raise StoreError(f"observation {oid} is not in this session")
+        self._write({"op": "delete", "id": oid, "reason": reason, "at": _now()})
+        return self.log.deleted[oid]
+
+    def undo(self) -> Observation | None:
+        """Undo the most recent key or pedal observation still standing."""
+        while self._undoable:
+            oid = self._undoable.pop()
+            if oid in self.log.current:
+                return self.delete(oid, "undo")
+        return None
+
+    def open_states(self) -> list[Observation]:
+        return [o for o in self.log.current.values() if o.is_open_state]
+
+    def end(self, checkin: CheckIn | None, summary: dict[str, object] | None = None) -> Session:
+        """Stop open states, store the check-in, and mark the session ended."""
+        from attune_tui.store.store import write_record
+
+        t = self.clock.now()
+        for state in self.open_states():
+            self.update(state.id, source="auto", end=round(t, 4))
+        self.session = self.session.model_copy(
+            update={
+                "status": "ended",
+                "ended_at": datetime.now().astimezone().replace(microsecond=0),
+                "duration_s": round(t, 3),
+                "checkin": checkin,
+                "summary": summary,
+            }
+        )
+        write_record(self.folder, self.session)
+        return self.session
+
+    def close(self) -> None:
+        self._journal.close()
+        self._lock.release()
+
+    def _write(self, record: dict[str, Any]) -> None:
+        self._journal.append(record)
+        self.log.apply(record)
+
+
+def _now() -> str:
+    return datetime.now().astimezone().isoformat(timespec="seconds")

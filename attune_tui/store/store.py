@@ -1,0 +1,187 @@
+"""The embedded default store: a folder of small files, so nothing grows with the archive.
+
+```
+DATA/clients.json                 TinyDB (atomic writes): pseudonymous client codes
+DATA/sessions/ID/session.json     TinyDB (atomic writes): the session record
+DATA/sessions/ID/journal.jsonl    append-only observations (fsynced per record)
+DATA/sessions/ID/midi.jsonl       append-only raw MIDI capture (fsynced every 0.25 s)
+DATA/sessions/ID/lock             held (flock) while the session is open
+```
+Logging one observation touches only its own session's journal, so its cost does not depend on
+how many sessions are stored. A damaged file is named and left untouched; the rest works.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from pathlib import Path
+
+from pydantic import ValidationError
+from tinydb import TinyDB
+
+from attune_tui.errors import StoreError
+from attune_tui.model.client import Client, validate_client_code
+from attune_tui.model.observation import Observation
+from attune_tui.model.session import Session
+from attune_tui.paths import private_dir
+from attune_tui.store.atomic import AtomicJSONStorage, fsync_dir
+from attune_tui.store.journal import read_journal
+from attune_tui.store.live import LiveSession, SessionLock
+from attune_tui.store.observations import ObservationLog
+
+JOURNAL = "journal.jsonl"
+MIDI = "midi.jsonl"
+RECORD = "session.json"
+
+
+@dataclass
+class SessionData:
+    """A stored session read back whole, with any problems met while reading it."""
+
+    session: Session
+    log: ObservationLog
+    folder: Path
+    problems: list[str] = field(default_factory=list)
+
+    @property
+    def observations(self) -> list[Observation]:
+        return self.log.ordered()
+
+
+class Store:
+    """Clients and sessions under one data folder (owner-only)."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = private_dir(root)
+        self.sessions_dir = private_dir(root / "sessions")
+
+    # clients -------------------------------------------------------------------------------
+    def _clients_db(self) -> TinyDB:
+        return TinyDB(self.root / "clients.json", storage=AtomicJSONStorage)
+
+    def clients(self) -> list[Client]:
+        with self._clients_db() as db:
+            rows = db.table("clients").all()
+        return sorted((Client.model_validate(r) for r in rows), key=lambda c: c.code)
+
+    def add_client(self, code: str) -> Client:
+        client = Client(code=validate_client_code(code))
+        with self._clients_db() as db:
+            table = db.table("clients")
+            if not any(r.get("code") == client.code for r in table.all()):
+                table.insert(client.model_dump(mode="json"))
+        return client
+
+    # sessions ------------------------------------------------------------------------------
+    def folder(self, session_id: str) -> Path:
+        return self.sessions_dir / session_id
+
+    def start_session(self, client: str, preset: str, midi_ports: list[str]) -> LiveSession:
+        """Create a session folder and record, and open it for logging."""
+        code = self.add_client(client).code
+        started = datetime.now().astimezone().replace(microsecond=0)
+        base = f"{started:%Y%m%d-%H%M%S}-{code}"
+        session_id, n = base, 1
+        while self.folder(session_id).exists():
+            n += 1
+            session_id = f"{base}-{n}"
+        folder = private_dir(self.folder(session_id))
+        fsync_dir(self.sessions_dir)
+        session = Session(
+            id=session_id, client=code, preset=preset, started_at=started, midi_ports=midi_ports
+        )
+        lock = SessionLock.acquire(folder)
+        write_record(folder, session)
+        return LiveSession(session, folder, lock, ObservationLog(), offset=0.0)
+
+    def continue_session(self, session_id: str) -> LiveSession:
+        """Reopen a stored session for more logging, its clock carrying on from the last mark."""
+        data = self.load(session_id)
+        lock = SessionLock.acquire(data.folder)
+        session = data.session.model_copy(update={"status": "live", "ended_at": None})
+        write_record(data.folder, session)
+        return LiveSession(session, data.folder, lock, data.log, offset=data.log.last_t())
+
+    def load(self, session_id: str) -> SessionData:
+        folder = self.folder(session_id)
+        if not folder.is_dir():
+            raise StoreError(
+                f"no session {session_id!r} in {self.sessions_dir}: see `attune sessions`"
+            )
+        session = read_record(folder)
+        journal = read_journal(folder / JOURNAL)
+        log = ObservationLog().extend(journal.records)
+        return SessionData(session, log, folder, journal.problems + log.problems)
+
+    def sessions(self, client: str | None = None) -> tuple[list[Session], list[str]]:
+        """Every readable session (newest first) and a message for each unreadable one."""
+        found: list[Session] = []
+        problems: list[str] = []
+        for folder in sorted(self.sessions_dir.iterdir(), reverse=True):
+            if not folder.is_dir():
+                continue
+            try:
+                session = read_record(folder)
+            except StoreError as exc:
+                problems.append(str(exc))
+                continue
+            if client is None or session.client == client.upper():
+                found.append(session)
+        return found, problems
+
+    def orphaned(self) -> list[Session]:
+        """Sessions still marked live whose program is gone (a crash, a kill, a power loss)."""
+        sessions, _ = self.sessions()
+        return [
+            s for s in sessions if s.status == "live" and not SessionLock.held(self.folder(s.id))
+        ]
+
+    def recover(self, session_id: str) -> SessionData:
+        """Close a crashed session with everything its journal holds; status `recovered`."""
+        data = self.load(session_id)
+        duration = data.log.last_t()
+        session = data.session.model_copy(
+            update={
+                "status": "recovered",
+                "duration_s": duration,
+                "ended_at": data.session.started_at + timedelta(seconds=duration),
+            }
+        )
+        write_record(data.folder, session)
+        data.session = session
+        return data
+
+    def save_session(self, session: Session) -> None:
+        write_record(self.folder(session.id), session)
+
+
+def write_record(folder: Path, session: Session) -> None:
+    with TinyDB(folder / RECORD, storage=AtomicJSONStorage) as db:
+        table = db.table("session")
+        doc = session.model_dump(mode="json")
+        if table.contains(doc_id=1):
+            table.update(doc, doc_ids=[1])  # one atomic write: never an empty record
+        else:
+            table.insert(doc)
+
+
+def read_record(folder: Path) -> Session:
+    path = folder / RECORD
+    try:
+        with TinyDB(path, storage=AtomicJSONStorage) as db:
+            rows = db.table("session").all()
+    except StoreError:
+        raise
+    except OSError as exc:
+        raise StoreError(f"cannot read {path}: {exc.strerror}") from None
+    if not rows:
+        raise StoreError(f"{path} holds no session record; it was left untouched")
+    try:
+        return Session.model_validate(rows[0])
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        where = ".".join(str(p) for p in first["loc"])
+        raise StoreError(
+            f"{path}: field {where!r}: {first['msg']}; the file was left untouched"
+        ) from None

@@ -1,0 +1,160 @@
+"""The Textual app: one factory used by the CLI and the tests.
+
+The app owns the store and the presets; screens ask it to start, finish and review sessions so
+that the order of things (journal closed, record written, lock released) lives in one place.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from dataclasses import dataclass
+from pathlib import Path
+
+from textual.app import App
+
+from attune_tui.errors import AttuneError, InputError
+from attune_tui.model.preset import Preset
+from attune_tui.model.session import CheckIn, Session
+from attune_tui.paths import config_dir, user_presets_dir
+from attune_tui.presets import load_all
+from attune_tui.store import LiveSession, Store
+from attune_tui.ui.screens.home import HomeScreen
+from attune_tui.ui.screens.live import LiveScreen
+from attune_tui.ui.screens.recover import RecoverScreen
+
+
+@dataclass(frozen=True, slots=True)
+class LiveRequest:
+    """What to open straight away: a new session (client, preset) or a stored one (id)."""
+
+    client: str | None = None
+    preset: str = "free-improvisation"
+    session_id: str | None = None
+    midi: tuple[str, ...] = ()
+    backend: str | None = None
+    replay: Path | None = None
+    speed: float = 1.0
+
+
+class AttuneApp(App[int]):
+    """attune's terminal interface."""
+
+    CSS_PATH = "attune.tcss"
+    TITLE = "attune"
+    ENABLE_COMMAND_PALETTE = True
+
+    def __init__(
+        self,
+        store: Store,
+        start: LiveRequest | None = None,
+        review: str | None = None,
+        presets_dir: Path | None = None,
+    ) -> None:
+        super().__init__()
+        self.store = store
+        self.start = start
+        self.review = review
+        self.presets, self.preset_failures = load_all(presets_dir)
+        self.live: LiveSession | None = None
+
+    def on_mount(self) -> None:
+        self._apply_keymap()
+        for failure in self.preset_failures:
+            self.notify(str(failure), title="Preset not loaded", severity="warning", timeout=15)
+        self.push_screen(HomeScreen())
+        self._offer_recovery(self.store.orphaned())
+
+    def _offer_recovery(self, orphans: list[Session]) -> None:
+        if not orphans:
+            self._open_requested()
+            return
+        session, rest = orphans[0], orphans[1:]
+        count = len(self.store.load(session.id).observations)
+
+        def chosen(recover: bool | None) -> None:
+            if recover:
+                data = self.store.recover(session.id)
+                self.notify(f"Recovered {session.id}: {len(data.observations)} observations")
+            self._offer_recovery(rest)
+
+        self.push_screen(RecoverScreen(session, count), chosen)
+
+    def _open_requested(self) -> None:
+        try:
+            if self.review is not None:
+                self.open_review(self.review)
+            elif self.start is not None and self.start.session_id is not None:
+                self.continue_session(self.start.session_id)
+            elif self.start is not None and self.start.client is not None:
+                self.start_session(self.start.client, self.start.preset)
+        except AttuneError as exc:
+            self.notify(str(exc), severity="error", timeout=15)
+
+    # sessions -------------------------------------------------------------------------------
+    def preset(self, name: str) -> Preset:
+        if name not in self.presets:
+            known = ", ".join(sorted(self.presets))
+            raise AttuneError(f"no preset {name!r}; known presets: {known}")
+        return self.presets[name]
+
+    def start_from_dialog(self, choice: tuple[str, str] | None) -> None:
+        if choice is not None:
+            try:
+                self.start_session(*choice)
+            except AttuneError as exc:
+                self.notify(str(exc), severity="error", timeout=15)
+
+    def start_session(self, client: str, preset_name: str) -> None:
+        preset = self.preset(preset_name)
+        request = self.start or LiveRequest()
+        self.live = self.store.start_session(client, preset.name, list(request.midi))
+        self.push_screen(LiveScreen(self.live, preset))
+
+    def continue_session(self, session_id: str) -> None:
+        data = self.store.load(session_id)
+        preset = self.preset(data.session.preset)
+        self.live = self.store.continue_session(session_id)
+        self.push_screen(LiveScreen(self.live, preset))
+
+    def finish_session(self, live: LiveSession, checkin: CheckIn | None) -> Session:
+        session = live.end(checkin)
+        live.close()
+        self.live = None
+        return session
+
+    def after_session(self, session_id: str) -> None:
+        self.pop_screen()
+        self.notify(f"Session {session_id} saved.")
+
+    def open_review(self, session_id: str) -> None:
+        self.store.load(session_id)
+        self.notify("The review screen is not available in this version.", severity="warning")
+
+    def on_unmount(self) -> None:
+        if self.live is not None:
+            self.live.close()
+
+    def _apply_keymap(self) -> None:
+        """`keymap.toml` in the config folder remaps bindings by id, e.g. `"live.undo" = "z"`."""
+        path = config_dir() / "keymap.toml"
+        if not path.is_file():
+            return
+        try:
+            keymap = tomllib.loads(path.read_text(encoding="utf-8"))
+        except (OSError, tomllib.TOMLDecodeError) as exc:
+            self.notify(f"{path}: {exc}; default keys kept", severity="warning", timeout=15)
+            return
+        bad = [k for k, v in keymap.items() if not isinstance(v, str)]
+        if bad:
+            self.notify(f"{path}: {bad[0]} must be a key name in quotes", severity="warning")
+            return
+        self.set_keymap({k: str(v) for k, v in keymap.items()})
+
+
+def run_app(store: Store, start: LiveRequest | None, review: str | None = None) -> int:
+    """Run the app in the terminal; the exit code is the app's return value."""
+    try:
+        app = AttuneApp(store, start=start, review=review, presets_dir=user_presets_dir())
+    except InputError as exc:
+        raise AttuneError(str(exc)) from None
+    return app.run() or 0

@@ -1,0 +1,1 @@
+"""Full screens: home, live session, review."""

@@ -1,0 +1,212 @@
+"""The live session screen: a big clock, the keys, and what has been logged.
+
+Keys are read in `on_key` and handed to the screen-free `ObservationLogger`; the screen shows
+an observation only after the logger returned, that is after the journal was fsynced.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TYPE_CHECKING, TypeVar
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.events import Key
+from textual.screen import Screen
+from textual.widgets import Digits, Footer, Input, Static
+
+from attune_tui.errors import StoreError
+from attune_tui.live.logger import ObservationLogger, Outcome, toggle_pause
+from attune_tui.model.preset import Code, Preset
+from attune_tui.model.session import CheckIn
+from attune_tui.store.live import LiveSession
+from attune_tui.ui.format import clock_text
+from attune_tui.ui.screens.checkin import CheckInScreen
+from attune_tui.ui.widgets.legend import KeyLegend
+from attune_tui.ui.widgets.recent import RecentObservations
+
+if TYPE_CHECKING:
+    from attune_tui.ui.app import AttuneApp
+
+T = TypeVar("T")
+
+_CHAR_KEYS = {"comma": ",", "full_stop": ".", "semicolon": ";", "apostrophe": "'", "minus": "-"}
+
+
+class LiveScreen(Screen[None]):
+    """One live session. Every action is also in the command palette (ctrl+p)."""
+
+    AUTO_FOCUS = ""  # keys must reach the screen, not an input
+
+    BINDINGS = [
+        Binding("backspace", "undo", "Undo", id="live.undo", tooltip="Undo the last mark"),
+        Binding("space", "pedal", "Pedal", id="live.pedal", show=False),
+        Binding("f5", "pause", "Pause", id="live.pause", tooltip="Pause or resume"),
+        Binding("ctrl+e", "end", "End session", id="live.end", tooltip="End and check in"),
+        Binding("escape", "cancel", "Cancel", id="live.cancel", show=False),
+    ]
+
+    def __init__(self, live: LiveSession, preset: Preset) -> None:
+        super().__init__()
+        self.live = live
+        self.preset = preset
+        self.logger = ObservationLogger(live, preset)
+        self.paused = any(o.code == "pause" for o in live.open_states())
+        self._note: tuple[Code, float] | None = None
+
+    @property
+    def attune(self) -> AttuneApp:
+        from attune_tui.ui.app import AttuneApp
+
+        assert isinstance(self.app, AttuneApp)
+        return self.app
+
+    def compose(self) -> ComposeResult:
+        with Horizontal(id="topbar"):
+            yield Digits("00:00", id="clock")
+            yield Static(id="info")
+        with Horizontal(id="body"):
+            yield KeyLegend(self.preset, id="legend")
+            with Vertical(id="main"):
+                yield Static(id="banner")
+                yield Static(id="prompt")
+                yield RecentObservations(self.preset, id="recent")
+                yield Vertical(id="midi")
+        yield Input(id="note", placeholder="Note (enter saves, escape cancels)")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self._refresh_info()
+        self._refresh_log()
+        self.set_interval(0.1, self._tick)
+
+    # keys ----------------------------------------------------------------------------------
+    def on_key(self, event: Key) -> None:
+        if self._note is not None:
+            return
+        key = event.key if event.key.startswith("f") and event.key[1:].isdigit() else None
+        key = key or _CHAR_KEYS.get(event.key) or event.character
+        if not key or len(key) > 3:
+            return
+        t = self.live.clock.at(event.time)
+        outcome = self._guard(lambda: self.logger.press(key, t))
+        if outcome is not None and outcome.action != "ignored":
+            event.stop()
+            event.prevent_default()
+            self._show(outcome)
+
+    def action_pedal(self) -> None:
+        outcome = self._guard(lambda: self.logger.pedal(self.live.clock.now()))
+        if outcome is not None:
+            self._show(outcome)
+
+    def action_undo(self) -> None:
+        undone = self._guard(self.logger.undo)
+        if undone is not None:
+            self.notify(f"Undone: {undone.code} at {clock_text(undone.t)} (kept in the record)")
+        self._refresh_log()
+
+    def action_pause(self) -> None:
+        paused = self._guard(lambda: toggle_pause(self.live, self.live.clock.now()))
+        if paused is not None:
+            self.paused = paused
+            self._refresh_info()
+            self._refresh_log()
+
+    def action_cancel(self) -> None:
+        self.logger.pending = None
+        self._refresh_log()
+
+    def action_end(self) -> None:
+        self.app.push_screen(CheckInScreen(self.preset), self._ended)
+
+    def _ended(self, checkin: CheckIn | None) -> None:
+        session = self._guard(lambda: self.attune.finish_session(self.live, checkin))
+        if session is not None:
+            self.attune.after_session(session.id)
+
+    # notes ---------------------------------------------------------------------------------
+    def _open_note(self, code: Code, t: float) -> None:
+        self._note = (code, t)
+        note = self.query_one("#note", Input)
+        note.value = ""
+        note.placeholder = f"{code.label} at {clock_text(t)} (enter saves, escape cancels)"
+        note.display = True
+        note.focus()
+
+    @on(Input.Submitted, "#note")
+    def _save_note(self, event: Input.Submitted) -> None:
+        if self._note is not None:
+            code, started = self._note
+            self._guard(lambda: self.logger.note(code, started, event.value))
+        self._close_note()
+
+    def key_escape(self) -> None:
+        if self._note is not None:
+            self._close_note()
+
+    def _close_note(self) -> None:
+        self._note = None
+        note = self.query_one("#note", Input)
+        note.display = False
+        self.set_focus(None)
+        self._refresh_log()
+
+    # display -------------------------------------------------------------------------------
+    def _show(self, outcome: Outcome) -> None:
+        if outcome.action == "text" and outcome.code is not None:
+            self._open_note(outcome.code, self.live.clock.now())
+            return
+        self._refresh_log()
+
+    def _guard(self, action: Callable[[], T]) -> T | None:
+        """Run a store action; on failure say so loudly and show nothing as logged."""
+        try:
+            result = action()
+        except StoreError as exc:
+            banner = self.query_one("#banner", Static)
+            banner.update(f"⚠ {exc}")
+            banner.display = True
+            self.notify(str(exc), severity="error", timeout=10)
+            return None
+        self.query_one("#banner", Static).display = False
+        return result
+
+    def _tick(self) -> None:
+        now = self.live.clock.now()
+        self.query_one("#clock", Digits).update(clock_text(now))
+        before = self.logger.pending
+        self.logger.expire(now)
+        if before is not None:
+            self._refresh_prompt(now)
+            if self.logger.pending is None:
+                self._refresh_log()
+
+    def _refresh_info(self) -> None:
+        s = self.live.session
+        state = "[reverse] PAUSED [/]" if self.paused else "[green]● live[/]"
+        self.query_one("#info", Static).update(
+            f"[b]{s.client}[/b]  {self.preset.title}\n{state}  session {s.id}"
+        )
+
+    def _refresh_prompt(self, now: float) -> None:
+        prompt = self.query_one("#prompt", Static)
+        pending = self.logger.pending
+        if pending is None or pending.code.modifier is None:
+            prompt.update("")
+            return
+        choices = "  ".join(f"[b]{k}[/b] {v}" for k, v in pending.code.modifier.keys().items())
+        left = max(pending.deadline - now, 0.0)
+        prompt.update(
+            f"{pending.code.label} → {pending.code.modifier.name}: {choices}  ({left:.0f} s)"
+        )
+
+    def _refresh_log(self) -> None:
+        pending = self.logger.pending
+        self.query_one(RecentObservations).show(
+            self.live.log.ordered(), pending.observation_id if pending else None
+        )
+        self.query_one(KeyLegend).show({o.code for o in self.live.open_states()})
+        self._refresh_prompt(self.live.clock.now())
