@@ -53,14 +53,21 @@ def _toml_error_line(message: str) -> int | None:
 
 def _problems(path: Path, text: str, data: dict[str, Any], exc: ValidationError) -> list[Problem]:
     problems = []
-    for err in exc.errors():
+    errors = exc.errors()
+    locs = [tuple(e["loc"]) for e in errors]
+    for err in errors:
         loc = [p for p in err["loc"] if not (isinstance(p, str) and p.startswith("function-"))]
+        if err["type"] == "too_short" and any(o[: len(loc)] == tuple(loc) != o for o in locs):
+            continue  # "no items left" only repeats the errors of the items themselves
         field = _field_name(loc, data)
         message = err["msg"].removeprefix("Value error, ")
         if err["type"] == "missing":
             message = "is missing: add it"
         elif err["type"] == "extra_forbidden":
             message = "is not a preset field: check its spelling or remove it"
+        if not loc and "pedal_code" in message:
+            loc = ["pedal_code"]  # a check across fields: point at the field to change
+            field = "pedal_code"
         problems.append(Problem(path, message, field=field, line=_locate(text, loc)))
     return problems
 

@@ -136,11 +136,12 @@ class Preset(BaseModel):
     """The code a foot pedal logs (pedals usually send the space key); none: the pedal is off."""
     checkin: tuple[CheckInItem, ...] = DEFAULT_CHECKIN
 
-    @model_validator(mode="after")
-    def _unique(self) -> Self:
+    @field_validator("codes")
+    @classmethod
+    def _unique(cls, codes: tuple[Code, ...]) -> tuple[Code, ...]:
         seen_keys: dict[str, str] = {}
         seen_codes: set[str] = set()
-        for code in self.codes:
+        for code in codes:
             if code.code in seen_codes:
                 raise ValueError(f"code {code.code!r} is defined twice: rename or remove one")
             seen_codes.add(code.code)
@@ -150,12 +151,7 @@ class Preset(BaseModel):
                     " give each code its own key"
                 )
             seen_keys[code.key] = code.code
-        if self.pedal_code is not None and self.pedal_code not in seen_codes:
-            raise ValueError(
-                f"pedal_code {self.pedal_code!r} is not one of the codes: use one of "
-                f"{sorted(seen_codes)}"
-            )
-        for code in self.codes:
+        for code in codes:
             if code.modifier is None:
                 continue
             clash = set(code.modifier.keys()) & set(seen_keys)
@@ -164,6 +160,15 @@ class Preset(BaseModel):
                     f"modifier keys {sorted(clash)} of {code.code!r} are also code keys: "
                     "a modifier key must not start another observation"
                 )
+        return codes
+
+    @model_validator(mode="after")
+    def _pedal_is_a_code(self) -> Self:
+        if self.pedal_code is not None and self.pedal_code not in self.by_code():
+            raise ValueError(
+                f"pedal_code {self.pedal_code!r} is not one of the codes: use one of "
+                f"{sorted(self.by_code())}"
+            )
         return self
 
     def by_key(self) -> dict[str, Code]:

@@ -1,0 +1,188 @@
+"""The store: durable, atomic, private, and readable around damage."""
+
+from __future__ import annotations
+
+import stat
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+import pytest
+
+from attune_tui.errors import StoreError
+from attune_tui.store import LiveSession, Store
+from attune_tui.store.atomic import write_atomic
+from attune_tui.store.journal import read_journal
+
+
+def _mode(path: Path) -> int:
+    return stat.S_IMODE(path.stat().st_mode)
+
+
+def test_files_are_owner_only(store: Store, live: LiveSession) -> None:
+    live.add("tempo", 1.0)
+    assert _mode(store.root) == 0o700
+    assert _mode(live.folder) == 0o700
+    for path in live.folder.iterdir():
+        assert _mode(path) == 0o600, path
+    assert _mode(store.root / "clients.json") == 0o600
+
+
+def test_logged_is_on_disk_before_return(live: LiveSession) -> None:
+    obs = live.add("tempo", 1.5, modifiers={"direction": "faster"})
+    records = read_journal(live.folder / "journal.jsonl").records
+    assert records[-1]["obs"]["id"] == obs.id
+
+
+def test_undo_and_edits_are_kept_as_history(store: Store, live: LiveSession) -> None:
+    first = live.add("tempo", 1.0)
+    live.update(first.id, source="edit", t=2.0)
+    second = live.add("dynamics", 3.0)
+    assert live.undo() == live.log.deleted[second.id]
+    data = store.load(live.session.id)
+    assert [o.id for o in data.observations] == [first.id]
+    assert data.observations[0].t == 2.0 and data.observations[0].original_t == 1.0
+    assert second.id in data.log.deleted
+    assert [r["op"] for r in data.log.history[first.id]] == ["add", "set"]
+
+
+def test_logging_touches_only_its_own_session(store: Store) -> None:
+    other = store.start_session("C-001", "free-improvisation", [])
+    other.add("tempo", 1.0)
+    other.end(None)
+    other.close()
+    before = {p: p.stat().st_mtime_ns for p in store.root.rglob("*") if p.is_file()}
+    live = store.start_session("C-002", "free-improvisation", [])
+    created = {p for p in live.folder.iterdir()}
+    mtimes = {p: p.stat().st_mtime_ns for p in live.folder.iterdir()}
+    for i in range(5):
+        live.add("tempo", float(i))
+    changed = {
+        p for p in store.root.rglob("*") if p.is_file() and before.get(p) != p.stat().st_mtime_ns
+    }
+    changed -= created
+    assert changed == {store.root / "clients.json"} or not changed  # client added at start only
+    after = {p for p in live.folder.iterdir() if p.stat().st_mtime_ns != mtimes.get(p)}
+    assert after == {live.folder / "journal.jsonl"}
+    live.close()
+
+
+def test_torn_last_line_is_skipped_and_appends_continue(store: Store, live: LiveSession) -> None:
+    live.add("tempo", 1.0)
+    live.close()
+    journal = live.folder / "journal.jsonl"
+    with journal.open("ab") as fh:
+        fh.write(b'{"op":"add","obs":{"id":"torn","t":2')
+    again = store.continue_session(live.session.id)
+    again.add("dynamics", 3.0)
+    again.close()
+    data = store.load(live.session.id)
+    assert [o.code for o in data.observations] == ["tempo", "dynamics"]
+    assert any("unreadable line" in p for p in data.problems)
+    assert b'"id":"torn","t":2\n' in journal.read_bytes()  # kept, never rewritten
+
+
+def test_corrupt_record_is_named_left_untouched_rest_usable(store: Store) -> None:
+    good = store.start_session("C-001", "free-improvisation", [])
+    good.end(None)
+    good.close()
+    bad = store.start_session("C-002", "free-improvisation", [])
+    bad.close()
+    record = bad.folder / "session.json"
+    record.write_bytes(b'{"session": {"1": {"id": ')
+    sessions, problems = store.sessions()
+    assert [s.id for s in sessions] == [good.session.id]
+    assert len(problems) == 1 and str(record) in problems[0] and "untouched" in problems[0]
+    assert record.read_bytes() == b'{"session": {"1": {"id": '
+    with pytest.raises(StoreError, match="damaged"):
+        store.load(bad.session.id)
+
+
+def test_orphaned_session_is_found_and_recovered(store: Store, tmp_path: Path) -> None:
+    child = textwrap.dedent(
+        f"""
+        import os
+        from pathlib import Path
+        from attune_tui.store import Store
+        live = Store(Path({str(store.root)!r})).start_session("C-014", "free-improvisation", [])
+        for i in range(3):
+            live.add("tempo", float(i))
+        os._exit(0)  # no end, no close: as if the program died
+        """
+    )
+    subprocess.run([sys.executable, "-c", child], check=True)
+    orphans = store.orphaned()
+    assert len(orphans) == 1
+    data = store.recover(orphans[0].id)
+    assert data.session.status == "recovered"
+    assert len(data.observations) == 3 and data.session.duration_s == 2.0
+    assert store.orphaned() == []
+
+
+def test_open_session_is_not_an_orphan(store: Store, live: LiveSession) -> None:
+    assert store.orphaned() == []
+    with pytest.raises(StoreError, match="open in another"):
+        store.continue_session(live.session.id)
+
+
+ATOMIC_CHILD = """
+import resource, signal, sys
+from pathlib import Path
+from attune_tui.errors import StoreError
+from attune_tui.store.atomic import write_atomic
+signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
+resource.setrlimit(resource.RLIMIT_FSIZE, (4096, 4096))
+try:
+    write_atomic(Path(sys.argv[1]), b"[" + b"1," * 10000 + b"1]")
+except StoreError as exc:
+    print(exc)
+"""
+
+
+def test_atomic_write_keeps_old_file_when_it_fails(tmp_path: Path) -> None:
+    target = tmp_path / "record.json"
+    write_atomic(target, b'{"a": 1}')
+    result = subprocess.run(
+        [sys.executable, "-c", ATOMIC_CHILD, str(target)],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    assert "previous version is unchanged" in result.stdout
+    assert target.read_bytes() == b'{"a": 1}'
+    assert [p.name for p in tmp_path.iterdir()] == ["record.json"]  # no temp file left
+
+
+DISK_FULL_CHILD = """
+import resource, signal, sys
+from pathlib import Path
+from attune_tui.errors import StoreError
+from attune_tui.store import Store
+live = Store(Path(sys.argv[1])).start_session("C-014", "free-improvisation", [])
+signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
+size = (live.folder / "journal.jsonl").stat().st_size
+resource.setrlimit(resource.RLIMIT_FSIZE, (size + 2000, size + 2000))
+saved = 0
+try:
+    while True:
+        live.add("note", float(saved), kind="note", text="x" * 50)
+        saved += 1
+except StoreError as exc:
+    print(saved)
+    print(exc)
+"""
+
+
+def test_full_disk_says_not_saved_and_keeps_earlier(store: Store) -> None:
+    result = subprocess.run(
+        [sys.executable, "-c", DISK_FULL_CHILD, str(store.root)],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    saved_text, message = result.stdout.splitlines()[:2]
+    assert "NOT SAVED" in message and "intact" in message
+    (session,) = store.sessions()[0]
+    data = store.load(session.id)
+    assert len(data.observations) == int(saved_text) > 5
