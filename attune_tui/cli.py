@@ -268,7 +268,7 @@ def _midi_ports(args: argparse.Namespace) -> int:
 def _analyze(args: argparse.Namespace) -> int:
     import orjson
 
-    from attune_tui.analysis.pipeline import analyze_file
+    from attune_tui.analyze import analyze_file
 
     result = analyze_file(args.file, _load_preset(args.preset))
     if args.json:

@@ -56,7 +56,9 @@ def _problems(path: Path, text: str, data: dict[str, Any], exc: ValidationError)
     errors = exc.errors()
     locs = [tuple(e["loc"]) for e in errors]
     for err in errors:
-        loc = [p for p in err["loc"] if not (isinstance(p, str) and p.startswith("function-"))]
+        loc: list[int | str] = [
+            p for p in err["loc"] if not (isinstance(p, str) and p.startswith("function-"))
+        ]
         if err["type"] == "too_short" and any(o[: len(loc)] == tuple(loc) != o for o in locs):
             continue  # "no items left" only repeats the errors of the items themselves
         field = _field_name(loc, data)
@@ -65,9 +67,10 @@ def _problems(path: Path, text: str, data: dict[str, Any], exc: ValidationError)
             message = "is missing: add it"
         elif err["type"] == "extra_forbidden":
             message = "is not a preset field: check its spelling or remove it"
-        if not loc and "pedal_code" in message:
-            loc = ["pedal_code"]  # a check across fields: point at the field to change
-            field = "pedal_code"
+        for name in ("pedal_code", "midi.hands_free"):
+            if not loc and name in message:  # a check across fields: point at the field
+                loc = list(name.split("."))
+                field = name
         problems.append(Problem(path, message, field=field, line=_locate(text, loc)))
     return problems
 

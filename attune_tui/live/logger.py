@@ -72,7 +72,7 @@ class ObservationLogger:
 
     def log_code(self, code: Code, t: float, source: ObservationSource) -> Outcome:
         self.pending = None
-        at = self.stamp(t) if source in ("key", "pedal") else t
+        at = self.stamp(t) if source in ("key", "pedal", "midi") else t
         if code.kind == "text":
             return Outcome("text", None, code)
         if code.kind == "state":

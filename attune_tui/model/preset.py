@@ -12,6 +12,11 @@ from typing import Literal, Self
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
+from attune_tui.analysis.attunement_settings import AttunementSettings
+from attune_tui.analysis.features import FeatureSettings
+from attune_tui.midi.handsfree import HandsFreeSettings
+from attune_tui.midi.roles import RoleSettings
+
 RESERVED_KEYS = frozenset({"backspace", "escape", "enter", "tab", "space", "?"})
 """Keys the live screen keeps for itself: undo, cancel, confirm, focus, pedal, help."""
 
@@ -119,6 +124,15 @@ DEFAULT_CHECKIN = (
 )
 
 
+class MidiSettings(BaseModel):
+    """Who plays what, and which MIDI controls log codes instead of music."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    roles: RoleSettings = Field(default_factory=RoleSettings)
+    hands_free: HandsFreeSettings = Field(default_factory=HandsFreeSettings)
+
+
 class Preset(BaseModel):
     """A whole preset file after validation."""
 
@@ -135,6 +149,11 @@ class Preset(BaseModel):
     pedal_code: str | None = None
     """The code a foot pedal logs (pedals usually send the space key); none: the pedal is off."""
     checkin: tuple[CheckInItem, ...] = DEFAULT_CHECKIN
+    analysis: FeatureSettings = Field(default_factory=FeatureSettings)
+    """Per-player thresholds: tempo, dynamics bands, phrases, breath matching."""
+    attunement: AttunementSettings = Field(default_factory=AttunementSettings)
+    """When two players count as meeting, and who leads."""
+    midi: MidiSettings = Field(default_factory=MidiSettings)
 
     @field_validator("codes")
     @classmethod
@@ -164,11 +183,17 @@ class Preset(BaseModel):
 
     @model_validator(mode="after")
     def _pedal_is_a_code(self) -> Self:
-        if self.pedal_code is not None and self.pedal_code not in self.by_code():
+        codes = self.by_code()
+        if self.pedal_code is not None and self.pedal_code not in codes:
             raise ValueError(
-                f"pedal_code {self.pedal_code!r} is not one of the codes: use one of "
-                f"{sorted(self.by_code())}"
+                f"pedal_code {self.pedal_code!r} is not one of the codes: use one of {sorted(codes)}"
             )
+        for mapping in self.midi.hands_free.mappings:
+            if mapping.code not in codes:
+                raise ValueError(
+                    f"midi.hands_free code {mapping.code!r} is not one of the codes: use one of "
+                    f"{sorted(codes)}"
+                )
         return self
 
     def by_key(self) -> dict[str, Code]:

@@ -10,16 +10,19 @@ import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 
+import orjson
 from textual.app import App
 
+from attune_tui.analyze import analyze_session
 from attune_tui.errors import AttuneError, InputError
 from attune_tui.model.preset import Preset
 from attune_tui.model.session import CheckIn, Session
 from attune_tui.paths import config_dir, user_presets_dir
 from attune_tui.presets import load_all
 from attune_tui.store import LiveSession, Store
+from attune_tui.store.atomic import write_atomic
 from attune_tui.ui.screens.home import HomeScreen
-from attune_tui.ui.screens.live import LiveScreen
+from attune_tui.ui.screens.live import LiveScreen, MidiRequest
 from attune_tui.ui.screens.recover import RecoverScreen
 
 
@@ -108,16 +111,27 @@ class AttuneApp(App[int]):
         preset = self.preset(preset_name)
         request = self.start or LiveRequest()
         self.live = self.store.start_session(client, preset.name, list(request.midi))
-        self.push_screen(LiveScreen(self.live, preset))
+        self.push_screen(LiveScreen(self.live, preset, _midi_request(request)))
 
     def continue_session(self, session_id: str) -> None:
         data = self.store.load(session_id)
         preset = self.preset(data.session.preset)
         self.live = self.store.continue_session(session_id)
-        self.push_screen(LiveScreen(self.live, preset))
+        self.push_screen(LiveScreen(self.live, preset, _midi_request(self.start or LiveRequest())))
 
-    def finish_session(self, live: LiveSession, checkin: CheckIn | None) -> Session:
-        session = live.end(checkin)
+    def finish_session(self, live: LiveSession, preset: Preset, checkin: CheckIn | None) -> Session:
+        """End the session with its check-in and the analysis summary of what was played."""
+        duration = live.clock.now()
+        observations = live.log.ordered()
+        try:
+            document = analyze_session(live.folder, preset, duration, observations)
+        except AttuneError as exc:
+            self.notify(f"Analysis skipped: {exc}", severity="warning", timeout=15)
+            document = None
+        if document is not None:
+            write_atomic(live.folder / "analysis.json", orjson.dumps(document))
+        summary = document["summary"] if document is not None else None
+        session = live.end(checkin, summary)
         live.close()
         self.live = None
         return session
@@ -149,6 +163,12 @@ class AttuneApp(App[int]):
             self.notify(f"{path}: {bad[0]} must be a key name in quotes", severity="warning")
             return
         self.set_keymap({k: str(v) for k, v in keymap.items()})
+
+
+def _midi_request(request: LiveRequest) -> MidiRequest | None:
+    if not request.midi and request.replay is None:
+        return None
+    return MidiRequest(request.midi, request.backend, request.replay, request.speed)
 
 
 def run_app(store: Store, start: LiveRequest | None, review: str | None = None) -> int:

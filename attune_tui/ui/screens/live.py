@@ -7,6 +7,9 @@ an observation only after the logger returned, that is after the journal was fsy
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
+from functools import partial
+from pathlib import Path
 from typing import TYPE_CHECKING, TypeVar
 
 from textual import on
@@ -14,25 +17,79 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.events import Key
+from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import Digits, Footer, Input, Static
 
+from attune_tui.analysis.features import AutoEvent
 from attune_tui.errors import StoreError
+from attune_tui.live.engine import EngineCallbacks, EngineUpdate, LiveEngine
 from attune_tui.live.logger import ObservationLogger, Outcome, toggle_pause
+from attune_tui.midi.capture import PortStatus
+from attune_tui.midi.ports import MidiUnavailable
 from attune_tui.model.preset import Code, Preset
 from attune_tui.model.session import CheckIn
 from attune_tui.store.live import LiveSession
 from attune_tui.ui.format import clock_text
 from attune_tui.ui.screens.checkin import CheckInScreen
 from attune_tui.ui.widgets.legend import KeyLegend
+from attune_tui.ui.widgets.midi_panel import AttunementMeter, MidiStatus, PlayerPanel
 from attune_tui.ui.widgets.recent import RecentObservations
 
 if TYPE_CHECKING:
     from attune_tui.ui.app import AttuneApp
 
 T = TypeVar("T")
+STORED_AUTO = frozenset({"tempo_change", "dynamics_change", "phrase_end", "silence_start"})
+"""Automatic observations worth a line in the record; a phrase's start is implied by its end
+(which carries its length) and the full phrase list is in the session analysis."""
 
 _CHAR_KEYS = {"comma": ",", "full_stop": ".", "semicolon": ";", "apostrophe": "'", "minus": "-"}
+
+
+@dataclass(frozen=True, slots=True)
+class MidiRequest:
+    """The MIDI side of a live session: ports to open, or a file to replay through them."""
+
+    ports: tuple[str, ...] = ()
+    backend: str | None = None
+    replay: Path | None = None
+    speed: float = 1.0
+
+
+class EngineUpdated(Message):
+    """A snapshot from the engine thread."""
+
+    def __init__(self, update: EngineUpdate) -> None:
+        super().__init__()
+        self.update = update
+
+
+class MidiCode(Message):
+    """A hands-free code played on the MIDI keyboard or pedal."""
+
+    def __init__(self, code: str, t: float) -> None:
+        super().__init__()
+        self.code = code
+        self.t = t
+
+
+class AutoFound(Message):
+    """An automatic observation (tempo or dynamics change, phrase, silence)."""
+
+    def __init__(self, event: AutoEvent) -> None:
+        super().__init__()
+        self.event = event
+
+
+class PortChanged(Message):
+    """A MIDI input disappeared or came back."""
+
+    def __init__(self, port: str, status: PortStatus, t: float) -> None:
+        super().__init__()
+        self.port = port
+        self.status = status
+        self.t = t
 
 
 class LiveScreen(Screen[None]):
@@ -48,10 +105,12 @@ class LiveScreen(Screen[None]):
         Binding("escape", "cancel", "Cancel", id="live.cancel", show=False),
     ]
 
-    def __init__(self, live: LiveSession, preset: Preset) -> None:
+    def __init__(self, live: LiveSession, preset: Preset, midi: MidiRequest | None = None) -> None:
         super().__init__()
         self.live = live
         self.preset = preset
+        self.midi = midi
+        self.engine: LiveEngine | None = None
         self.logger = ObservationLogger(live, preset)
         self.paused = any(o.code == "pause" for o in live.open_states())
         self._note: tuple[Code, float] | None = None
@@ -73,7 +132,13 @@ class LiveScreen(Screen[None]):
                 yield Static(id="banner")
                 yield Static(id="prompt")
                 yield RecentObservations(self.preset, id="recent")
-                yield Vertical(id="midi")
+                if self.midi is not None:
+                    with Vertical(id="midi"):
+                        yield MidiStatus(id="midi-status")
+                        yield AttunementMeter(id="meter")
+                        with Horizontal(id="players"):
+                            yield PlayerPanel("client")
+                            yield PlayerPanel("therapist")
         yield Input(id="note", placeholder="Note (enter saves, escape cancels)")
         yield Footer()
 
@@ -81,6 +146,100 @@ class LiveScreen(Screen[None]):
         self._refresh_info()
         self._refresh_log()
         self.set_interval(0.1, self._tick)
+        if self.midi is not None:
+            self._start_engine(self.midi)
+
+    def on_unmount(self) -> None:
+        self.stop_engine()
+
+    # MIDI ----------------------------------------------------------------------------------
+    def _start_engine(self, midi: MidiRequest) -> None:
+        post = self.post_message  # thread-safe and non-blocking: all the engine may call
+        callbacks = EngineCallbacks(
+            update=lambda u: post(EngineUpdated(u)),
+            code=lambda code, t: post(MidiCode(code, t)),
+            auto=lambda event: post(AutoFound(event)),
+            status=lambda port, status, t: post(PortChanged(port, status, t)),
+        )
+        status = self.query_one(MidiStatus)
+        self.engine = LiveEngine(
+            self.live.clock,
+            self.preset,
+            self.live.folder,
+            callbacks,
+            ports=midi.ports,
+            backend=midi.backend,
+            replay=midi.replay,
+            speed=midi.speed,
+        )
+        try:
+            self.engine.start()
+        except MidiUnavailable as exc:
+            self.engine.stop()
+            self.engine = None
+            status.update(f"[yellow]MIDI off: {exc}[/]  Key logging works as usual.")
+            return
+        source = f"replaying {midi.replay.name}" if midi.replay else ", ".join(midi.ports)
+        status.update(f"MIDI: {source or 'no inputs'}")
+
+    def stop_engine(self) -> None:
+        if self.engine is not None:
+            self.engine.stop()
+            self.engine = None
+
+    def on_engine_updated(self, message: EngineUpdated) -> None:
+        update = message.update
+        for panel in self.query(PlayerPanel):
+            panel.show(
+                update.players[panel.player], update.history[panel.player],
+                update.notes[panel.player],
+            )  # fmt: skip
+        self.query_one(AttunementMeter).show(update)
+        if update.moment_began:
+            self.notify("Attunement moment", timeout=2)
+
+    def on_midi_code(self, message: MidiCode) -> None:
+        code = self.preset.by_code().get(message.code)
+        if code is not None:
+            outcome = self._guard(lambda: self.logger.log_code(code, message.t, "midi"))
+            if outcome is not None:
+                self._show(outcome)
+
+    def on_auto_found(self, message: AutoFound) -> None:
+        event = message.event
+        if event.code not in STORED_AUTO:
+            return
+        self._guard(
+            lambda: self.live.add(
+                event.code, event.t, source="auto", player=event.player,
+                modifiers={"detail": event.detail},
+            )
+        )  # fmt: skip
+        self._refresh_log()
+
+    def on_port_changed(self, message: PortChanged) -> None:
+        status = self.query_one(MidiStatus)
+        if message.status == "disconnected":
+            self._guard(
+                lambda: self.live.add(
+                    "midi-gap",
+                    message.t,
+                    kind="state",
+                    source="auto",
+                    modifiers={"port": message.port},
+                )
+            )
+            status.update(f"[b red]{message.port}: disconnected[/]  key logging goes on")
+        else:
+            gaps = [
+                g.id
+                for g in self.live.open_states()
+                if g.code == "midi-gap" and g.modifiers.get("port") == message.port
+            ]
+            for gap_id in gaps:
+                self._guard(partial(self.live.update, gap_id, source="auto", end=message.t))
+            status.update(f"[green]{message.port}: connected[/]")
+        self._refresh_log()
 
     # keys ----------------------------------------------------------------------------------
     def on_key(self, event: Key) -> None:
@@ -123,7 +282,8 @@ class LiveScreen(Screen[None]):
         self.app.push_screen(CheckInScreen(self.preset), self._ended)
 
     def _ended(self, checkin: CheckIn | None) -> None:
-        session = self._guard(lambda: self.attune.finish_session(self.live, checkin))
+        self.stop_engine()
+        session = self._guard(lambda: self.attune.finish_session(self.live, self.preset, checkin))
         if session is not None:
             self.attune.after_session(session.id)
 
@@ -159,6 +319,9 @@ class LiveScreen(Screen[None]):
         if outcome.action == "text" and outcome.code is not None:
             self._open_note(outcome.code, self.live.clock.now())
             return
+        obs = outcome.observation
+        if self.engine is not None and obs is not None and obs.code == "breath":
+            self.engine.add_breath(obs.t)
         self._refresh_log()
 
     def _guard(self, action: Callable[[], T]) -> T | None:

@@ -10,6 +10,15 @@ from attune_tui.model.preset import Preset
 from attune_tui.ui.format import clock_text
 
 
+AUTO_LABELS = {
+    "tempo_change": "tempo",
+    "dynamics_change": "dynamics",
+    "phrase_end": "phrase",
+    "silence_start": "silence",
+    "midi-gap": "MIDI gap",
+}
+
+
 class RecentObservations(Static):
     """Shows only observations that are already durable: the store returned before this runs."""
 
@@ -24,6 +33,12 @@ class RecentObservations(Static):
         latest = sorted(observations, key=lambda o: o.t, reverse=True)[: self.rows]
         for obs in latest:
             line = Text(f"{clock_text(obs.t)}  ", style="dim")
+            if obs.source == "auto" and obs.player is not None:
+                label = AUTO_LABELS.get(obs.code, obs.code.replace("_", " "))
+                line.append(f"{obs.player} {label}: {obs.modifiers.get('detail', '')}", style="dim")
+                text.append_text(line)
+                text.append("\n")
+                continue
             line.append(self.labels.get(obs.code, obs.code), style="bold")
             if obs.kind == "state":
                 line.append(" (on)" if obs.end is None else f" (to {clock_text(obs.end)})")

@@ -1,0 +1,127 @@
+"""Analysis of a MIDI file or a stored session: read the events, run the pure analysis.
+
+This is the I/O side of `analysis/`: it reads a Standard MIDI File or a session's raw capture,
+routes events through the same `MidiPipeline` the live engine uses (hands-free codes are not
+music), and builds the versioned JSON of `attune analyze` with moments and summary filled.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+from attune_tui.analysis.attunement import analyze_attunement, summarize
+from attune_tui.analysis.notes import Note
+from attune_tui.analysis.offline import analysis_to_json, analyze_notes
+from attune_tui.errors import AttuneError
+from attune_tui.midi.events import RawEvent
+from attune_tui.midi.journal import JournalError, read_journal
+from attune_tui.midi.pipeline import MidiPipeline
+from attune_tui.midi.smf import read_events
+from attune_tui.model.observation import Observation
+from attune_tui.model.preset import Preset
+
+BREATH_CODE = "breath"
+ATTUNEMENT_CODE = "attunement"
+AFFECT_CODE = "affect"
+
+
+def notes_and_codes(
+    events: Sequence[RawEvent], preset: Preset
+) -> tuple[list[Note], list[tuple[str, float]]]:
+    """Complete notes (with durations) and hands-free codes, exactly as live capture routes them."""
+    pipeline = MidiPipeline(preset.midi.roles, preset.midi.hands_free)
+    notes: list[Note] = []
+    codes: list[tuple[str, float]] = []
+    for event in events:
+        routed = pipeline.feed(event)
+        if routed.code is not None:
+            codes.append((routed.code, event.t))
+        notes.extend(c.note for c in routed.changes if c.kind == "end")
+    end = events[-1].t if events else 0.0
+    notes.extend(c.note for c in pipeline.tracker.finish(end) if c.kind == "end")
+    notes.sort(key=lambda n: n.t)
+    return notes, codes
+
+
+def analyze_events(
+    events: Sequence[RawEvent],
+    preset: Preset,
+    duration_s: float,
+    observations: Sequence[Observation] = (),
+) -> dict[str, Any]:
+    """The `attune analyze` JSON for events, joined with the therapist's own marks."""
+    notes, codes = notes_and_codes(events, preset)
+    marks = [(o.code, o.t) for o in observations] + codes
+    taps = sorted(t for code, t in marks if code == BREATH_CODE)
+    manual = sorted(t for code, t in marks if code == ATTUNEMENT_CODE)
+    duration = max(duration_s, notes[-1].end if notes else 0.0)
+    features = analyze_notes(notes, duration, preset.analysis, taps)
+    attunement = analyze_attunement(notes, duration, preset.attunement, manual)
+    matched = sum(m is True for pa in features.players.values() for m in pa.breath_matched)
+    shifts = [o for o in observations if o.code == AFFECT_CODE]
+    summary = summarize(attunement, duration, matched, len(shifts)).model_dump(mode="json")
+    summary["affect_shifts_near_moments"] = _affect_near_moments(shifts, attunement.moments)
+    moments = [m.to_dict() for m in attunement.moments]
+    document = analysis_to_json(features, moments, summary)
+    document["episodes"] = [e.to_dict() for e in attunement.episodes]
+    return document
+
+
+def _affect_near_moments(
+    shifts: Sequence[Observation], moments: Sequence[Any]
+) -> list[dict[str, Any]]:
+    """Each affect shift with the attunement moment nearest to it (clinically: what preceded it)."""
+    rows = []
+    for shift in shifts:
+        nearest = min(
+            moments,
+            key=lambda m: (
+                0.0
+                if m.start <= shift.t <= m.end
+                else min(abs(m.start - shift.t), abs(m.end - shift.t))
+            ),
+            default=None,
+        )
+        row: dict[str, Any] = {"t": round(shift.t, 2), **{k: v for k, v in shift.modifiers.items()}}
+        if nearest is not None:
+            inside = nearest.start <= shift.t <= nearest.end
+            row["moment"] = {"start": round(nearest.start, 2), "end": round(nearest.end, 2)}
+            row["distance_s"] = (
+                0.0
+                if inside
+                else round(min(abs(nearest.start - shift.t), abs(nearest.end - shift.t)), 2)
+            )
+        rows.append(row)
+    return rows
+
+
+def analyze_file(path: Path, preset: Preset) -> dict[str, Any]:
+    """`attune analyze FILE.mid`: a Standard MIDI File analysed as a session."""
+    if not path.is_file():
+        raise AttuneError(f"{path}: no such file; give the path of a .mid file")
+    try:
+        events = read_events(path)
+    except (OSError, ValueError, EOFError) as exc:
+        raise AttuneError(f"{path}: not a readable Standard MIDI File ({exc})") from None
+    duration = events[-1].t if events else 0.0
+    return analyze_events(events, preset, duration)
+
+
+def session_events(folder: Path) -> list[RawEvent]:
+    """The raw capture of a stored session (empty when it had no MIDI)."""
+    path = folder / "midi.jsonl"
+    if not path.exists():
+        return []
+    try:
+        return read_journal(path).events
+    except JournalError as exc:
+        raise AttuneError(f"{path}: {exc}") from None
+
+
+def analyze_session(
+    folder: Path, preset: Preset, duration_s: float, observations: Sequence[Observation]
+) -> dict[str, Any]:
+    """A stored session's analysis, the same as the live screen computed while it ran."""
+    return analyze_events(session_events(folder), preset, duration_s, observations)

@@ -1,0 +1,75 @@
+"""JACK fixtures: MIDI tests go through real ports of a private dummy-driver JACK server.
+
+Tests import the fixtures (`from jack import jack, jack_session`). Each run gets its own server
+name, so parallel runs and a developer's own JACK do not interfere. Without `jackd` the tests
+are skipped, except on CI (CI=true), where a missing server must fail the build rather than
+silently skip the end-to-end layer.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+import shutil
+import time
+from collections.abc import Iterator, Sequence
+from typing import Any
+
+import pytest
+import rtmidi
+
+from attune_tui.midi.jackserver import JACKD_MISSING, private_jack
+
+BACKEND = "rtmidi/UNIX_JACK"
+
+
+@pytest.fixture(scope="session")
+def jack_session() -> Iterator[str]:
+    """One server for the test session (starting one takes about a second)."""
+    if shutil.which("jackd") is None:
+        if os.environ.get("CI") == "true":
+            pytest.fail(JACKD_MISSING)
+        pytest.skip(JACKD_MISSING)
+    with private_jack("attune-test") as name:
+        yield name
+
+
+@pytest.fixture
+def jack(jack_session: str, monkeypatch: pytest.MonkeyPatch) -> str:
+    """The server name, with JACK_DEFAULT_SERVER set for this test."""
+    monkeypatch.setenv("JACK_DEFAULT_SERVER", jack_session)
+    return jack_session
+
+
+class Sender:
+    """Another program's MIDI output: a virtual JACK port the app opens as an input.
+
+    The sender owns the port, so closing the sender makes the port disappear, as unplugging a
+    keyboard does.
+    """
+
+    def __init__(self, client: str, port: str = "out") -> None:
+        self.client = client
+        self.port = port
+        self._out: Any = rtmidi.MidiOut(rtapi=rtmidi.API_UNIX_JACK, name=client)
+        self._out.open_virtual_port(port)
+
+    @property
+    def name(self) -> str:
+        """The name the receiving side lists."""
+        return f"{self.client}:{self.port}"
+
+    def send(self, data: Sequence[int]) -> float:
+        """Send one message; returns `time.monotonic()` just before sending."""
+        sent = time.monotonic()
+        self._out.send_message(list(data))
+        return sent
+
+    def close(self) -> None:
+        self._out.close_port()
+        self._out.delete()
+
+
+def unique(prefix: str) -> str:
+    """A JACK client name no other test uses (JACK renames duplicates otherwise)."""
+    return f"{prefix}-{secrets.token_hex(3)}"

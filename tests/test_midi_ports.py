@@ -1,0 +1,68 @@
+"""Backend settings, port-name matching, the callback hand-off and the no-MIDI-system error."""
+
+from __future__ import annotations
+
+import secrets
+from pathlib import Path
+
+import pytest
+
+from attune_tui.clock import SessionClock
+from attune_tui.midi.capture import Capture
+from attune_tui.midi.events import RawEvent
+from attune_tui.midi.names import find_port, port_key
+from attune_tui.midi.ports import MidiUnavailable, list_inputs, parse_backend
+
+
+def test_backend_names_follow_mido(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("MIDO_BACKEND", raising=False)
+    assert parse_backend().api_name == "default"
+    assert parse_backend("rtmidi/UNIX_JACK").api_name == "UNIX_JACK"
+    monkeypatch.setenv("MIDO_BACKEND", "mido.backends.rtmidi/UNIX_JACK")
+    assert parse_backend().api_name == "UNIX_JACK"
+
+
+@pytest.mark.parametrize("spec", ["mido.backends.portmidi", "rtmidi/NO_SUCH_API"])
+def test_unusable_backend_is_one_line(spec: str) -> None:
+    with pytest.raises(MidiUnavailable, match=spec) as info:
+        parse_backend(spec)
+    assert "\n" not in str(info.value)
+
+
+def test_alsa_numbers_are_ignored_when_matching() -> None:
+    names = ["Midi Through:Midi Through Port-0 14:0", "Digital Piano:Digital Piano MIDI 1 24:0"]
+    assert port_key(names[1]) == "Digital Piano:Digital Piano MIDI 1"
+    assert find_port(names, "Digital Piano:Digital Piano MIDI 1 20:0") == 1
+    assert find_port(names, names[0]) == 0
+    assert find_port(names, "Drum Pad") is None
+
+
+def test_hand_off_stamps_and_drops_system_messages() -> None:
+    capture = Capture(SessionClock(offset=10.0))
+    for data in ([0xF8], [0xFE], [0xFA], [0xF0, 0x7E, 0xF7], [0xF2, 0, 0], []):
+        capture.hand_off((data, 0.0), "keys")
+    capture.hand_off(([0x90, 60, 100], 0.0), "keys")
+    [event] = capture.drain()
+    assert (event.port, event.data) == ("keys", (0x90, 60, 100))
+    assert 10.0 <= event.t < 11.0
+    assert isinstance(event, RawEvent)
+
+
+@pytest.mark.skipif(Path("/dev/snd/seq").exists(), reason="this machine has an ALSA sequencer")
+@pytest.mark.parametrize("backend", [None, "rtmidi/LINUX_ALSA"])
+def test_no_midi_system_is_one_clear_line(
+    backend: str | None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delenv("MIDO_BACKEND", raising=False)
+    with pytest.raises(MidiUnavailable) as info:
+        Capture(SessionClock(), ["Digital Piano"], backend=backend).start()
+    message = str(info.value)
+    assert message.startswith("No MIDI system")
+    assert "\n" not in message
+    assert "UNIX_JACK" in message
+
+
+def test_jack_backend_without_a_server_is_unavailable(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("JACK_DEFAULT_SERVER", f"attune-absent-{secrets.token_hex(4)}")
+    with pytest.raises(MidiUnavailable, match="No MIDI system"):
+        list_inputs("rtmidi/UNIX_JACK")
