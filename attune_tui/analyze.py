@@ -11,9 +11,11 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
+import orjson
+
 from attune_tui.analysis.attunement import analyze_attunement, summarize
 from attune_tui.analysis.notes import Note
-from attune_tui.analysis.offline import analysis_to_json, analyze_notes
+from attune_tui.analysis.offline import JSON_VERSION, analysis_to_json, analyze_notes
 from attune_tui.errors import AttuneError
 from attune_tui.midi.events import RawEvent
 from attune_tui.midi.journal import JournalError, read_journal
@@ -21,10 +23,13 @@ from attune_tui.midi.pipeline import MidiPipeline
 from attune_tui.midi.smf import read_events
 from attune_tui.model.observation import Observation
 from attune_tui.model.preset import Preset
+from attune_tui.store import SessionData
+from attune_tui.store.atomic import write_atomic
 
 BREATH_CODE = "breath"
 ATTUNEMENT_CODE = "attunement"
 AFFECT_CODE = "affect"
+ANALYSIS = "analysis.json"
 
 
 def notes_and_codes(
@@ -125,3 +130,24 @@ def analyze_session(
 ) -> dict[str, Any]:
     """A stored session's analysis, the same as the live screen computed while it ran."""
     return analyze_events(session_events(folder), preset, duration_s, observations)
+
+
+def session_analysis(data: SessionData, preset: Preset, *, fresh: bool = False) -> dict[str, Any]:
+    """A stored session's analysis: the saved one, or computed now (old sessions, after edits).
+
+    Edits made in review change the manual marks, so callers pass `fresh=True` after an edit.
+    """
+    path = data.folder / ANALYSIS
+    if not fresh and path.exists():
+        try:
+            document = orjson.loads(path.read_bytes())
+        except (OSError, orjson.JSONDecodeError):
+            document = None
+        if isinstance(document, dict) and document.get("version") == JSON_VERSION:
+            return document
+    duration = data.session.duration_s or data.log.last_t()
+    return analyze_session(data.folder, preset, duration, data.observations)
+
+
+def save_analysis(folder: Path, document: dict[str, Any]) -> None:
+    write_atomic(folder / ANALYSIS, orjson.dumps(document))

@@ -23,7 +23,7 @@ from attune_tui.model.observation import (
 )
 from attune_tui.model.session import CheckIn, Session
 from attune_tui.store.journal import Journal
-from attune_tui.store.observations import ObservationLog
+from attune_tui.store.observations import ObservationLog, moment_key
 
 LOCK = "lock"
 
@@ -137,6 +137,13 @@ class LiveSession:
             if oid in self.log.current:
                 return self.delete(oid, "undo")
         return None
+
+    def review_moment(self, start: float, end: float, verdict: str) -> None:
+        """Accept or reject an automatic attunement moment (kept with the session, undoable)."""
+        if verdict not in ("accepted", "rejected", "open"):
+            raise StoreError(f"a moment is accepted, rejected or open, not {verdict!r}")
+        key = moment_key(start, end)
+        self._write({"op": "moment", "key": key, "verdict": verdict, "at": _now()})
 
     def open_states(self) -> list[Observation]:
         return [o for o in self.log.current.values() if o.is_open_state]

@@ -24,6 +24,8 @@ class ObservationLog:
     deleted: dict[str, Observation] = field(default_factory=dict)
     history: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
     problems: list[str] = field(default_factory=list)
+    moment_verdicts: dict[str, str] = field(default_factory=dict)
+    """Review decisions on automatic moments, by `moment_key`: "accepted" or "rejected"."""
 
     def apply(self, record: dict[str, Any]) -> None:
         """Apply one journal record; a record that does not fit is reported, never fatal."""
@@ -48,6 +50,8 @@ class ObservationLog:
                 oid = record["id"]
                 self.current[oid] = self.deleted.pop(oid)
                 self.history.setdefault(oid, []).append(record)
+            elif op == "moment":
+                self.moment_verdicts[record["key"]] = record["verdict"]
             elif op != "meta":
                 self.problems.append(f"unknown record {op!r}; skipped")
         except (KeyError, TypeError, ValidationError) as exc:
@@ -66,3 +70,8 @@ class ObservationLog:
         times = [o.end or o.t for o in self.current.values()]
         times += [o.end or o.t for o in self.deleted.values()]
         return max(times, default=0.0)
+
+
+def moment_key(start: float, end: float) -> str:
+    """A moment's identity across re-analyses: its span to the centisecond."""
+    return f"{start:.2f}-{end:.2f}"

@@ -103,6 +103,12 @@ class Store:
         write_record(data.folder, session)
         return LiveSession(session, data.folder, lock, data.log, offset=data.log.last_t())
 
+    def edit_session(self, session_id: str) -> LiveSession:
+        """Open an ended session for review edits; its status and times stay as they are."""
+        data = self.load(session_id)
+        lock = SessionLock.acquire(data.folder)
+        return LiveSession(data.session, data.folder, lock, data.log, offset=data.log.last_t())
+
     def load(self, session_id: str) -> SessionData:
         folder = self.folder(session_id)
         if not folder.is_dir():

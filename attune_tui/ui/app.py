@@ -10,17 +10,15 @@ import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 
-import orjson
 from textual.app import App
 
-from attune_tui.analyze import analyze_session
+from attune_tui.analyze import analyze_session, save_analysis
 from attune_tui.errors import AttuneError, InputError
 from attune_tui.model.preset import Preset
 from attune_tui.model.session import CheckIn, Session
 from attune_tui.paths import config_dir, user_presets_dir
 from attune_tui.presets import load_all
 from attune_tui.store import LiveSession, Store
-from attune_tui.store.atomic import write_atomic
 from attune_tui.ui.screens.home import HomeScreen
 from attune_tui.ui.screens.live import LiveScreen, MidiRequest
 from attune_tui.ui.screens.recover import RecoverScreen
@@ -129,7 +127,7 @@ class AttuneApp(App[int]):
             self.notify(f"Analysis skipped: {exc}", severity="warning", timeout=15)
             document = None
         if document is not None:
-            write_atomic(live.folder / "analysis.json", orjson.dumps(document))
+            save_analysis(live.folder, document)
         summary = document["summary"] if document is not None else None
         session = live.end(checkin, summary)
         live.close()

@@ -1,0 +1,112 @@
+"""The whole app through real JACK ports: capture, features, hands-free codes, unplugging."""
+
+from __future__ import annotations
+
+import threading
+import time
+
+from jack import BACKEND, Sender, jack, jack_session, unique
+
+from attune_tui.analyze import session_analysis
+from attune_tui.clock import SessionClock
+from attune_tui.midi.journal import read_journal
+from attune_tui.presets import load_all
+from attune_tui.store import Store
+from attune_tui.ui.app import AttuneApp, LiveRequest
+from attune_tui.ui.screens.home import HomeScreen
+from attune_tui.ui.screens.live import LiveScreen
+from attune_tui.ui.widgets.midi_panel import MidiStatus
+
+__all__ = ["jack", "jack_session"]
+
+BEAT = 0.4  # 150 BPM
+
+
+async def test_app_captures_analyses_and_survives_unplugging(jack: str, store: Store) -> None:
+    sender = Sender(unique("keys"))
+    app = AttuneApp(
+        store, start=LiveRequest(client="C-014", midi=(sender.name,), backend=BACKEND)
+    )
+    async with app.run_test(size=(140, 44)) as pilot:
+        screen = app.screen
+        assert isinstance(screen, LiveScreen) and screen.engine is not None
+        engine = screen.engine
+        clock = screen.live.clock
+        await _until(pilot, lambda: engine.capture.connected().get(sender.name, False))
+
+        sent: list[tuple[float, tuple[int, ...]]] = []
+        player = threading.Thread(target=_play, args=(sender, clock, sent), daemon=True)
+        player.start()  # a player keeps time on its own; the app must keep up
+        await pilot.pause(BEAT * 10)
+        await pilot.press("t")  # a key during the stream is logged as usual
+        while player.is_alive():
+            await pilot.pause(0.05)
+        sender.send((0xB0, 80, 127))  # the foot switch: a code, not music
+        sender.send((0xB0, 80, 0))
+        await _until(pilot, lambda: any(o.source == "midi" for o in screen.live.log.ordered()))
+
+        update = engine.features["client"].snapshot(clock.now())
+        assert update.bpm is not None and abs(update.bpm - 150) / 150 < 0.04
+        therapist = engine.features["therapist"].snapshot(clock.now())
+        assert therapist.bpm is not None and abs(therapist.bpm - 150) / 150 < 0.04
+        assert therapist.marking == "f"  # velocity 90
+
+        sender.close()  # unplugged
+        await _until(pilot, lambda: "disconnected" in str(screen.query_one(MidiStatus).render()))
+        gap = [o for o in screen.live.open_states() if o.code == "midi-gap"]
+        assert len(gap) == 1
+        sender = Sender(sender.client)  # plugged back in under the same name
+        await _until(pilot, lambda: "connected" in str(screen.query_one(MidiStatus).render())
+                     and "disconnected" not in str(screen.query_one(MidiStatus).render()))
+        after = sender.send((0x90, 72, 80))
+        await _until(pilot, lambda: engine.features["client"]._onsets[-1:] != [] and
+                     engine.features["client"]._onsets[-1] > clock.at(after) - 0.01)
+        sender.close()
+
+        session_id = screen.live.session.id
+        logged = {o.code: o for o in screen.live.log.ordered()}
+        assert logged["tempo"].source == "key"
+        assert logged["attunement"].source == "midi"
+        assert logged["midi-gap"].end is not None and logged["midi-gap"].end > logged["midi-gap"].t
+        await pilot.press("ctrl+e")
+        await pilot.pause()
+        await pilot.press("escape")
+        await _until(pilot, lambda: isinstance(app.screen, HomeScreen))
+
+    data = store.load(session_id)
+    capture = read_journal(data.folder / "midi.jsonl")
+    notes_on = [e for e in capture.events if e.data[0] & 0xF0 == 0x90 and e.data[2] > 0]
+    assert len(notes_on) == len(sent) + 1
+    for (t_sent, data_sent), event in zip(sent, notes_on, strict=False):
+        assert event.data == data_sent
+        assert 0 <= event.t - t_sent < 0.005, [round(e.t - s[0], 4) for s, e in zip(sent, notes_on)]
+    assert [s.status for s in capture.statuses][-2:] == ["disconnected", "connected"]
+    preset = load_all(None)[0]["free-improvisation"]
+    analysis = session_analysis(data, preset)
+    assert analysis["players"]["client"]["notes"] == 21
+    assert analysis["players"]["therapist"]["notes"] == 20
+    assert data.session.summary is not None
+
+
+def _play(sender: Sender, clock: SessionClock, sent: list[tuple[float, tuple[int, ...]]]) -> None:
+    """Twenty beats at 150 BPM, client on channel 1 and therapist on channel 2."""
+    start = time.monotonic() + 0.05
+    for beat in range(20):
+        _sleep_until(start + beat * BEAT)
+        for channel, pitch in ((0, 60 + beat % 5), (1, 48 + beat % 3)):
+            on = (0x90 | channel, pitch, 90)
+            sent.append((clock.at(sender.send(on)), on))
+        _sleep_until(start + beat * BEAT + BEAT / 2)
+        for channel, pitch in ((0, 60 + beat % 5), (1, 48 + beat % 3)):
+            sender.send((0x80 | channel, pitch, 0))
+
+
+def _sleep_until(when: float) -> None:
+    time.sleep(max(when - time.monotonic(), 0.0))
+
+
+async def _until(pilot: object, condition: object, timeout: float = 3.0) -> None:
+    deadline = time.monotonic() + timeout
+    while not condition():  # type: ignore[operator]
+        assert time.monotonic() < deadline, "timed out"
+        await pilot.pause(0.02)  # type: ignore[attr-defined]
