@@ -7,6 +7,7 @@ after the append returned (fsynced), so what the screen shows is never ahead of 
 from __future__ import annotations
 
 import fcntl
+from collections.abc import Mapping
 import os
 import uuid
 from datetime import datetime
@@ -91,7 +92,7 @@ class LiveSession:
         t: float,
         *,
         kind: ObservationKind = "point",
-        modifiers: dict[str, ModifierValue] | None = None,
+        modifiers: Mapping[str, ModifierValue] | None = None,
         text: str = "",
         source: ObservationSource = "key",
         player: str | None = None,
@@ -103,7 +104,7 @@ class LiveSession:
                 "t": round(max(t, 0.0), 4),
                 "code": code,
                 "kind": kind,
-                "modifiers": modifiers or {},
+                "modifiers": dict(modifiers or {}),
                 "text": text,
                 "source": source,
                 "player": player,
