@@ -7,9 +7,9 @@ after the append returned (fsynced), so what the screen shows is never ahead of 
 from __future__ import annotations
 
 import fcntl
-from collections.abc import Mapping
 import os
 import uuid
+from collections.abc import Mapping
 from datetime import datetime
 from pathlib import Path
 from typing import Any
