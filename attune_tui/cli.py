@@ -26,9 +26,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     handler: Handler = args.handler
+    from attune_tui.midi.ports import MidiUnavailable
+
     try:
         return handler(args)
-    except AttuneError as exc:
+    except (AttuneError, MidiUnavailable) as exc:
         print(f"attune: {exc}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
