@@ -81,7 +81,13 @@ def build_parser() -> argparse.ArgumentParser:
     export = sub.add_parser("export", help="export a session", parents=[common])
     export.add_argument("session", nargs="?", help="session id (or --all)")
     export.add_argument("--all", action="store_true", help="all sessions in one tidy table")
-    export.add_argument("--format", default="json", help="json, csv, tsv, md, html, eaf, mid")
+    export.add_argument(
+        "--format",
+        default="json",
+        help="json (session, observations, analysis), csv or tsv (observations),"
+        " moments-csv or moments-tsv (attunement moments), md (session-note draft),"
+        " html (printable report), eaf (ELAN), mid (MIDI capture); --all: csv or tsv",
+    )
     export.add_argument("--redact", action="store_true", help="drop free text, replace the code")
     export.add_argument("--out", type=Path, help="output file (default: standard output)")
     export.set_defaults(handler=_export)

@@ -1,17 +1,39 @@
-"""`attune export`: one entry point that picks the format and applies redaction."""
+"""`attune export`: one entry point that picks the format and applies redaction.
+
+Formats: `json` (session, observations and analysis), `csv`/`tsv` (observations),
+`moments-csv`/`moments-tsv` (attunement moments with review verdicts), `md` (session-note
+draft), `html` (printable report with a timeline), `eaf` (ELAN), `mid` (the MIDI capture).
+Redaction applies to every format before it is rendered.
+"""
 
 from __future__ import annotations
 
 import csv
 import io
+import tempfile
 from collections.abc import Callable
+from dataclasses import dataclass
+from functools import cached_property
+from pathlib import Path
+from typing import Any
 
 import orjson
 
-from attune_tui.errors import AttuneError
+from attune_tui.analyze import ANALYSIS, session_analysis, session_events
+from attune_tui.errors import AttuneError, InputError
+from attune_tui.midi.smf import export_smf
 from attune_tui.model.observation import Observation
+from attune_tui.model.preset import Preset
+from attune_tui.model.session import Session
+from attune_tui.paths import user_presets_dir
+from attune_tui.presets import find_preset
+from attune_tui.report.eaf import session_eaf
+from attune_tui.report.html import session_html
+from attune_tui.report.markdown import session_markdown
 from attune_tui.report.redact import redact_observation, redact_session
+from attune_tui.report.tables import MOMENT_COLUMNS, moment_rows
 from attune_tui.store import SessionData, Store
+from attune_tui.store.store import JOURNAL
 
 EXPORT_VERSION = 1
 OBSERVATION_COLUMNS = (
@@ -28,6 +50,7 @@ def prepared(data: SessionData, redact: bool, index: int = 1) -> SessionData:
     redacted = type(log)(
         current={k: redact_observation(v) for k, v in log.current.items()},
         deleted={k: redact_observation(v) for k, v in log.deleted.items()},
+        moment_verdicts=dict(log.moment_verdicts),  # spans and verdicts only: nothing to hide
     )
     return SessionData(redact_session(data.session, index), redacted, data.folder, data.problems)
 
@@ -63,20 +86,122 @@ def delimited(rows: list[list[str]], header: tuple[str, ...], delimiter: str) ->
     return buffer.getvalue().encode("utf-8")
 
 
-Exporter = Callable[[SessionData], bytes]
+@dataclass
+class SessionReport:
+    """A session on its way out: the (maybe redacted) data, its preset and its analysis.
 
-EXPORTERS: dict[str, Exporter] = {
-    "json": lambda d: orjson.dumps(session_json(d), option=orjson.OPT_INDENT_2) + b"\n",
-    "csv": lambda d: delimited(observation_rows(d), OBSERVATION_COLUMNS, ","),
-    "tsv": lambda d: delimited(observation_rows(d), OBSERVATION_COLUMNS, "\t"),
+    The preset and the analysis are loaded only when a format asks for them, so the CSV of
+    observations never pays for an analysis.
+    """
+
+    data: SessionData
+    redacted: bool
+
+    @cached_property
+    def preset(self) -> Preset | None:
+        """The preset the session was logged with, or None if it is no longer installed."""
+        try:
+            return find_preset(self.data.session.preset, user_presets_dir())
+        except InputError:
+            return None
+
+    def required_preset(self) -> Preset:
+        """The preset, for formats that cannot do without its vocabulary or settings."""
+        if self.preset is None:
+            name = self.data.session.preset
+            raise AttuneError(
+                f"session {self.data.session.id} was logged with preset {name!r}, which is not"
+                f" installed: put {name}.toml back in {user_presets_dir()} and export again"
+            )
+        return self.preset
+
+    @cached_property
+    def analysis(self) -> dict[str, Any]:
+        """The saved analysis, or a fresh one when observations changed after it was saved."""
+        folder = self.data.folder
+        saved, journal = folder / ANALYSIS, folder / JOURNAL
+        fresh = (
+            saved.exists() and journal.exists() and journal.stat().st_mtime > saved.stat().st_mtime
+        )
+        return session_analysis(self.data, self.required_preset(), fresh=fresh)
+
+    def json(self) -> dict[str, object]:
+        """The versioned session document with the analysis added.
+
+        This is the complete copy of a session, so it never fails for want of an analysis:
+        without one, `analysis` is null and `analysis_error` says why.
+        """
+        document = session_json(self.data)
+        try:
+            document["analysis"] = self.analysis
+        except AttuneError as exc:
+            document["analysis"] = None
+            document["analysis_error"] = str(exc)
+        return document
+
+    def moments(self, delimiter: str) -> bytes:
+        """The moments table (BORIS-like columns) with the review verdicts."""
+        session = self.data.session
+        moments = self.analysis["moments"]
+        rows = moment_rows(session.id, session.client, moments, self.data.log.moment_verdicts)
+        return delimited(rows, MOMENT_COLUMNS, delimiter)
+
+    def midi(self) -> bytes:
+        """The raw capture as a Standard MIDI File, one track per player."""
+        events = session_events(self.data.folder)
+        if not events:
+            raise AttuneError(f"session {self.data.session.id} has no MIDI capture to export")
+        with tempfile.TemporaryDirectory() as tmp:
+            path = Path(tmp) / "capture.mid"
+            export_smf(events, path, self.required_preset().midi.roles)
+            return path.read_bytes()
+
+
+@dataclass(frozen=True, slots=True)
+class Format:
+    """One export format: how to render it and the file name ending it is saved with."""
+
+    render: Callable[[SessionReport], bytes]
+    suffix: str
+
+
+def _text(value: str) -> bytes:
+    return value.encode("utf-8")
+
+
+FORMATS: dict[str, Format] = {
+    "json": Format(lambda r: orjson.dumps(r.json(), option=orjson.OPT_INDENT_2) + b"\n", ".json"),
+    "csv": Format(lambda r: delimited(observation_rows(r.data), OBSERVATION_COLUMNS, ","), ".csv"),
+    "tsv": Format(lambda r: delimited(observation_rows(r.data), OBSERVATION_COLUMNS, "\t"), ".tsv"),
+    "moments-csv": Format(lambda r: r.moments(","), "-moments.csv"),
+    "moments-tsv": Format(lambda r: r.moments("\t"), "-moments.tsv"),
+    "md": Format(
+        lambda r: _text(session_markdown(r.data, r.analysis, r.preset, r.redacted)), ".md"
+    ),
+    "html": Format(
+        lambda r: _text(session_html(r.data, r.analysis, r.preset, r.redacted)), ".html"
+    ),
+    "eaf": Format(lambda r: session_eaf(r.data, r.analysis, r.required_preset()), ".eaf"),
+    "mid": Format(SessionReport.midi, ".mid"),
 }
 
 
+def _format(fmt: str) -> Format:
+    found = FORMATS.get(fmt)
+    if found is None:
+        raise AttuneError(f"--format {fmt!r} is not known; use one of: {', '.join(FORMATS)}")
+    return found
+
+
 def export_session(store: Store, session_id: str, fmt: str, redact: bool = False) -> bytes:
-    exporter = EXPORTERS.get(fmt)
-    if exporter is None:
-        raise AttuneError(f"--format {fmt!r} is not known; use one of: {', '.join(EXPORTERS)}")
-    return exporter(prepared(store.load(session_id), redact))
+    """One session in one format, as the bytes of the file to write."""
+    return _format(fmt).render(SessionReport(prepared(store.load(session_id), redact), redact))
+
+
+def export_filename(session: Session, fmt: str, redact: bool = False) -> str:
+    """A file name to suggest when saving: the session id, or only the year when redacted."""
+    stem = f"session-{session.started_at:%Y}-redacted" if redact else session.id
+    return stem + _format(fmt).suffix
 
 
 def export_all(store: Store, fmt: str, redact: bool = False) -> bytes:

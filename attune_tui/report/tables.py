@@ -1,0 +1,158 @@
+"""Rows behind every export's tables: moments (BORIS-like), codes by category, check-in.
+
+Moments come from the analysis document and carry the therapist's review verdict, so a
+researcher can keep only what the clinician accepted. Categories come from the preset, so a
+table groups codes the way the therapist's vocabulary does.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from attune_tui.analyze import AFFECT_CODE
+from attune_tui.model.observation import Observation
+from attune_tui.model.preset import DEFAULT_CHECKIN, Preset
+from attune_tui.model.session import CheckIn
+from attune_tui.report.text import clock
+from attune_tui.store import SessionData
+from attune_tui.store.observations import moment_key
+
+MOMENT_COLUMNS = (
+    "session", "client", "start", "end", "duration", "dimensions", "strength", "leader",
+    "pattern", "source", "verdict",
+)  # fmt: skip
+OTHER = "other"
+"""Category of a code the preset does not define (an older preset, an automatic code)."""
+
+
+def moment_verdict(moment: Mapping[str, Any], verdicts: Mapping[str, str]) -> str:
+    """'accepted', 'rejected' or '' (not reviewed) for an analysis moment."""
+    return verdicts.get(moment_key(moment["start"], moment["end"]), "")
+
+
+def moment_rows(
+    session: str, client: str, moments: Sequence[Mapping[str, Any]], verdicts: Mapping[str, str]
+) -> list[list[str]]:
+    """One row per moment, times in seconds with 3 decimals, dimensions joined by ';'."""
+    return [_moment_row(session, client, m, verdicts) for m in moments]
+
+
+def _moment_row(
+    session: str, client: str, m: Mapping[str, Any], verdicts: Mapping[str, str]
+) -> list[str]:
+    return [
+        session, client, f"{m['start']:.3f}", f"{m['end']:.3f}", f"{m['end'] - m['start']:.3f}",
+        ";".join(m["dimensions"]), f"{m['strength']:.3f}", m["leader"], m.get("pattern") or "",
+        m["source"], moment_verdict(m, verdicts),
+    ]  # fmt: skip
+
+
+def category_of(preset: Preset | None) -> dict[str, str]:
+    """Code to category; empty without a preset (every code then falls in `OTHER`)."""
+    return {} if preset is None else {c.code: c.category for c in preset.codes}
+
+
+def label_of(preset: Preset | None) -> dict[str, str]:
+    """Code to the label the therapist sees on the live screen."""
+    return {} if preset is None else {c.code: c.label for c in preset.codes}
+
+
+def categories(preset: Preset | None, observations: Sequence[Observation]) -> list[str]:
+    """Categories in preset order, then any others observations use."""
+    of = category_of(preset)
+    ordered = list(dict.fromkeys(of.values()))
+    used = {of.get(o.code, OTHER) for o in observations}
+    return [c for c in ordered if c in used] + ([OTHER] if OTHER in used - set(ordered) else [])
+
+
+def detail(obs: Observation) -> str:
+    """Modifiers and free text of an observation in one short phrase."""
+    parts = [f"{k}: {v}" for k, v in obs.modifiers.items()]
+    if obs.text:
+        parts.append(obs.text)
+    return "; ".join(parts)
+
+
+@dataclass(frozen=True, slots=True)
+class CodeCount:
+    """How often a code was logged, and for states how long it lasted in all."""
+
+    category: str
+    code: str
+    label: str
+    count: int
+    state_s: float | None
+
+
+def code_counts(preset: Preset | None, observations: Sequence[Observation]) -> list[CodeCount]:
+    """Counts per code grouped by category, in preset order (the note's observation table)."""
+    of, labels = category_of(preset), label_of(preset)
+    order = [c.code for c in preset.codes] if preset is not None else []
+    used = list(dict.fromkeys(o.code for o in observations))
+    codes = [c for c in order if c in used] + sorted(c for c in used if c not in order)
+    rank = {c: i for i, c in enumerate(categories(preset, observations))}
+    rows = []
+    for code in codes:
+        logged = [o for o in observations if o.code == code]
+        states = [o for o in logged if o.kind == "state" and o.end is not None]
+        rows.append(
+            CodeCount(
+                category=of.get(code, OTHER),
+                code=code,
+                label=labels.get(code, code),
+                count=len(logged),
+                state_s=sum(o.end - o.t for o in states if o.end is not None) if states else None,
+            )
+        )
+    return sorted(rows, key=lambda r: rank[r.category])
+
+
+def heading_facts(
+    data: SessionData, preset: Preset | None, redacted: bool
+) -> list[tuple[str, str]]:
+    """Who, when, what: shown at the top of the note and the report (only the year if redacted)."""
+    session = data.session
+    when = f"{session.started_at:%Y}" if redacted else f"{session.started_at:%Y-%m-%d %H:%M}"
+    return [
+        ("Client", "redacted" if redacted else session.client),
+        ("Date", when),
+        ("Preset", preset.title if preset is not None else session.preset),
+        ("Status", session.status),
+    ]
+
+
+def checkin_rows(checkin: CheckIn, preset: Preset | None) -> list[tuple[str, str, str]]:
+    """(item, therapist's rating, client's rating or '-') in the preset's wording."""
+    items = preset.checkin if preset is not None else DEFAULT_CHECKIN
+    rows = []
+    for item in items:
+        own = getattr(checkin, item.field)
+        theirs = getattr(checkin, f"client_{item.field}")
+        rows.append((item.label, str(own), "-" if theirs is None else str(theirs)))
+    return rows
+
+
+def affect_shifts(observations: Sequence[Observation]) -> list[str]:
+    """'0:30 to agitated', then '1:35 from agitated to calm': each shift with the one before."""
+    lines = []
+    previous: str | None = None
+    for obs in observations:
+        if obs.code != AFFECT_CODE:
+            continue
+        values = [str(v) for v in obs.modifiers.values()]
+        new = values[0] if values else None
+        if new is None:
+            lines.append(f"{clock(obs.t)} affect shifted (new affect not picked)")
+        elif previous is None:
+            lines.append(f"{clock(obs.t)} to {new}")
+        else:
+            lines.append(f"{clock(obs.t)} from {previous} to {new}")
+        previous = new or previous
+    return lines
+
+
+def notes_logged(observations: Sequence[Observation]) -> list[tuple[float, str]]:
+    """Free-text notes typed during the session, by time ('[redacted]' in shared exports)."""
+    return [(o.t, o.text) for o in observations if o.text]

@@ -1,0 +1,59 @@
+"""`--redact` for every format: no client code, no free text, no date beyond the year."""
+
+from __future__ import annotations
+
+import pytest
+from test_report_fixtures import CLIENT, NAME, NOTE, SUMMARY, Recorded, record_session
+
+from attune_tui.report.export import FORMATS, export_all, export_session
+
+
+@pytest.fixture(scope="module")
+def recorded(tmp_path_factory: pytest.TempPathFactory) -> Recorded:
+    return record_session(tmp_path_factory.mktemp("store"))
+
+
+def forbidden(recorded: Recorded) -> list[str]:
+    started = recorded.store.load(recorded.session_id).session.started_at
+    words = [CLIENT, CLIENT.replace("-", ""), NAME, NOTE, SUMMARY, recorded.session_id]
+    words.append("Digital Piano")  # the MIDI port names the set-up
+    if (started.month, started.day) != (1, 1):  # on 1 January the redacted date is the real one
+        words += [f"{started:%Y-%m-%d}", f"{started:%Y%m%d}"]
+    return words
+
+
+@pytest.mark.parametrize("fmt", sorted(FORMATS))
+def test_redacted_export_leaks_nothing(recorded: Recorded, fmt: str) -> None:
+    raw = export_session(recorded.store, recorded.session_id, fmt, redact=True)
+    text = raw.decode("latin-1")  # binary formats (mid) too: search the bytes
+    leaks = [word for word in forbidden(recorded) if word in text]
+    assert not leaks, f"{fmt} leaks {leaks}"
+
+
+@pytest.mark.parametrize("fmt", ["md", "html", "json", "csv", "eaf"])
+def test_the_same_export_unredacted_does_name_them(recorded: Recorded, fmt: str) -> None:
+    """The check above can fail: without --redact these words are there."""
+    text = export_session(recorded.store, recorded.session_id, fmt).decode("utf-8")
+    assert CLIENT in text and recorded.session_id in text
+    if fmt != "eaf":
+        assert NAME in text
+
+
+def test_redacted_note_keeps_the_year_and_the_figures(recorded: Recorded) -> None:
+    note = export_session(recorded.store, recorded.session_id, "md", redact=True).decode()
+    session = recorded.store.load(recorded.session_id).session
+    assert f"Client: redacted · Date: {session.started_at:%Y} ·" in note
+    assert "# Session note: session-1" in note
+    assert f"| Attunement moments | {len(recorded.analysis['moments'])} (" in note
+    assert r"- 0:50: \[redacted\]" in note
+
+
+def test_redaction_keeps_the_review_verdicts(recorded: Recorded) -> None:
+    raw = export_session(recorded.store, recorded.session_id, "moments-csv", redact=True)
+    rows = raw.decode("utf-8").splitlines()
+    assert rows[1].startswith("session-1,CLIENT,") and rows[1].endswith(",accepted")
+
+
+def test_all_sessions_table_redacted(recorded: Recorded) -> None:
+    text = export_all(recorded.store, "csv", redact=True).decode("utf-8")
+    assert not [word for word in forbidden(recorded) if word in text]
