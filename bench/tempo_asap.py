@@ -1,0 +1,319 @@
+"""Tempo accuracy on real expressive piano (ASAP subset) and on steady generated pulses.
+
+Why: the tracker's defaults must be judged on performances it was not tuned on. Pieces are
+split deterministically: sorted (composer, title) pairs alternate between a tuning half and a
+held-out half, so every performance of a piece stays on one side. Two baselines run on the
+same time points: (1) the median inter-onset interval folded into 60-180 BPM, (2) onset
+autocorrelation with a log-normal prior around 100 BPM.
+
+Run: .venv/bin/python -m bench.tempo_asap [--data PATH]
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import sys
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import mido
+import numpy as np
+import numpy.typing as npt
+
+from attune_tui.analysis.tempo import TempoSettings, TempoTracker
+from bench.common import machine, write_result
+
+DEFAULT_DATA = Path(__file__).resolve().parents[2] / "shared" / "data" / "asap-dev"
+STEP_S = 1.0
+MIN_BEATS = 4  # a ground-truth median needs at least three annotated intervals
+TOLERANCE = 0.04
+FACTORS = (1 / 3, 1 / 2, 1.0, 2.0, 3.0)
+
+FloatArray = npt.NDArray[np.float64]
+# (merged onset times, estimate time, window) -> bpm or None
+Estimator = Callable[[FloatArray, float, float], float | None]
+
+
+@dataclass
+class Performance:
+    composer: str
+    title: str
+    name: str
+    notes: list[tuple[float, int, int]]  # (time, pitch, velocity) of every note-on
+    beats: FloatArray
+    split: str = ""
+
+
+@dataclass
+class Score:
+    acc1: list[bool] = field(default_factory=list)
+    acc2: list[bool] = field(default_factory=list)
+
+    def add(self, est: float | None, truth: float) -> None:
+        self.acc1.append(est is not None and abs(est - truth) <= TOLERANCE * truth)
+        self.acc2.append(
+            est is not None and any(abs(est - truth * f) <= TOLERANCE * truth * f for f in FACTORS)
+        )
+
+    def extend(self, other: Score) -> None:
+        self.acc1 += other.acc1
+        self.acc2 += other.acc2
+
+    def summary(self) -> dict[str, float | int]:
+        n = len(self.acc1)
+        return {
+            "n": n,
+            "acc1": round(sum(self.acc1) / n, 3) if n else 0.0,
+            "acc2": round(sum(self.acc2) / n, 3) if n else 0.0,
+        }
+
+
+def note_ons(path: Path) -> list[tuple[float, int, int]]:
+    """Note-ons (seconds, pitch, velocity), all tracks merged, tempo changes honoured by mido."""
+    t = 0.0
+    out: list[tuple[float, int, int]] = []
+    for msg in mido.MidiFile(path):
+        t += msg.time
+        if msg.type == "note_on" and msg.velocity > 0:
+            out.append((t, msg.note, msg.velocity))
+    return out
+
+
+def load(data: Path) -> list[Performance]:
+    with (data / "index.csv").open(newline="", encoding="utf-8") as fh:
+        rows = list(csv.DictReader(fh))
+    pieces = sorted({(r["composer"], r["title"]) for r in rows})
+    tuning = {p for i, p in enumerate(pieces) if i % 2 == 0}
+    perfs: list[Performance] = []
+    for r in rows:
+        text = (data / r["beat_annotations"]).read_text(encoding="utf-8")
+        beats = np.array([float(line.split("\t")[0]) for line in text.splitlines() if line])
+        key = (r["composer"], r["title"])
+        perfs.append(
+            Performance(
+                composer=r["composer"],
+                title=r["title"],
+                name=r["performance_midi"],
+                notes=note_ons(data / r["performance_midi"]),
+                beats=beats,
+                split="tuning" if key in tuning else "held_out",
+            )
+        )
+    return perfs
+
+
+def truth(beats: FloatArray, t: float, window: float) -> float | None:
+    b = beats[(beats >= t - window) & (beats < t)]
+    if len(b) < MIN_BEATS:
+        return None
+    return 60.0 / float(np.median(np.diff(b)))
+
+
+def merged(notes: Sequence[float], merge_s: float) -> FloatArray:
+    starts: list[float] = []
+    for t in notes:
+        if not starts or t - starts[-1] >= merge_s:
+            starts.append(t)
+    return np.array(starts)
+
+
+def median_ioi(onsets: FloatArray, t: float, window: float) -> float | None:
+    """Baseline 1: median inter-onset interval, folded into 60-180 BPM."""
+    x = onsets[(onsets >= t - window) & (onsets < t)]
+    if len(x) < 3:
+        return None
+    bpm = 60.0 / float(np.median(np.diff(x)))
+    while bpm < 60.0:
+        bpm *= 2.0
+    while bpm > 180.0:
+        bpm /= 2.0
+    return bpm
+
+
+def autocorrelation(onsets: FloatArray, t: float, window: float) -> float | None:
+    """Baseline 2: autocorrelation of a 10 ms onset signal, log-normal prior around 100 BPM."""
+    res = 0.01
+    x = onsets[(onsets >= t - window) & (onsets < t)]
+    if len(x) < 3:
+        return None
+    signal = np.zeros(int(window / res) + 1)
+    np.add.at(signal, ((x - (t - window)) / res).astype(int), 1.0)
+    signal = np.convolve(signal, [0.25, 0.5, 1.0, 0.5, 0.25], mode="same")
+    lags = np.arange(int(0.25 / res), int(1.5 / res) + 1)
+    ac = np.array([float(np.dot(signal[:-lag], signal[lag:])) for lag in lags])
+    bpm = 60.0 / (lags * res)
+    prior = np.exp(-0.5 * np.log2(bpm / 100.0) ** 2)
+    return float(bpm[int(np.argmax(ac * prior))])
+
+
+def grid(perf: Performance, window: float) -> list[float]:
+    end = max(perf.notes[-1][0], float(perf.beats[-1]))
+    return [float(t) for t in np.arange(window, end + 1e-9, STEP_S)]
+
+
+def run_tracker(
+    perf: Performance, settings: TempoSettings, with_pitch: bool = True
+) -> tuple[Score, float, int]:
+    """The tracker on the 1 s grid; without pitch, as a caller that knows only velocities."""
+    tracker = TempoTracker(settings)
+    score = Score()
+    notes, i, spent, calls = perf.notes, 0, 0.0, 0
+    for t in grid(perf, settings.window_s):
+        start = time.perf_counter()
+        while i < len(notes) and notes[i][0] < t:
+            onset, pitch, velocity = notes[i]
+            if with_pitch:
+                tracker.add_onset(onset, velocity, pitch)
+            else:
+                tracker.add_onset(onset, velocity)
+            i += 1
+        est = tracker.estimate(t)
+        spent += time.perf_counter() - start
+        calls += 1
+        tr = truth(perf.beats, t, settings.window_s)
+        if tr is not None:
+            score.add(est.bpm, tr)
+    return score, spent, calls
+
+
+def run_baseline(perf: Performance, estimator: Estimator, window: float, merge: float) -> Score:
+    onsets = merged([n[0] for n in perf.notes], merge)
+    score = Score()
+    for t in grid(perf, window):
+        tr = truth(perf.beats, t, window)
+        if tr is not None:
+            score.add(estimator(onsets, t, window), tr)
+    return score
+
+
+def steady_pulse(bpm: float, seconds: float, seed: int) -> list[float]:
+    """A player at a steady tempo: jitter, rests, chords and some subdivided beats."""
+    rng = np.random.default_rng(seed)
+    period = 60.0 / bpm
+    notes: list[float] = []
+    beat = 0
+    while beat * period < seconds:
+        t = beat * period
+        if rng.random() < 0.08:  # a rest of one or two beats
+            beat += int(rng.integers(1, 3))
+            continue
+        onset = t + float(rng.uniform(-0.02, 0.02))
+        for k in range(int(rng.integers(1, 4))):  # a chord of up to three notes, spread a little
+            notes.append(onset + 0.008 * k)
+        if rng.random() < 0.25:
+            notes.append(t + period / 2 + float(rng.uniform(-0.02, 0.02)))
+        beat += 1
+    return sorted(notes)
+
+
+def steady_check(settings: TempoSettings) -> dict[str, dict[str, float | int]]:
+    out: dict[str, dict[str, float | int]] = {}
+    for bpm in (72.0, 96.0, 120.0, 150.0):
+        score = Score()
+        for seed in range(5):
+            notes = steady_pulse(bpm, 90.0, seed)
+            tracker = TempoTracker(settings)
+            i = 0
+            for t in np.arange(settings.window_s, 90.0, STEP_S):
+                while i < len(notes) and notes[i] < t:
+                    tracker.add_onset(notes[i])
+                    i += 1
+                score.add(tracker.estimate(float(t)).bpm, bpm)
+        out[f"{bpm:g}"] = score.summary()
+    return out
+
+
+def session_speed(settings: TempoSettings) -> dict[str, float | int]:
+    """CPU for a two-hour, two-player session estimated every 0.5 s, as the live screen does."""
+    players = [steady_pulse(200.0, 7200.0, seed=10), steady_pulse(170.0, 7200.0, seed=11)]
+    start = time.process_time()
+    for notes in players:
+        tracker = TempoTracker(settings)
+        i = 0
+        for t in np.arange(0.5, 7200.0, 0.5):
+            while i < len(notes) and notes[i] < t:
+                tracker.add_onset(notes[i])
+                i += 1
+            tracker.estimate(float(t))
+    cpu = time.process_time() - start
+    calls = 2 * len(np.arange(0.5, 7200.0, 0.5))
+    return {
+        "notes": sum(len(p) for p in players),
+        "estimates": calls,
+        "cpu_s": round(cpu, 3),
+        "us_per_estimate": round(1e6 * cpu / calls, 1),
+    }
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
+    parser.add_argument("--data", type=Path, default=DEFAULT_DATA, help="ASAP subset folder")
+    args = parser.parse_args(argv)
+    data: Path = args.data
+    if not (data / "index.csv").is_file():
+        print(f"tempo_asap: no ASAP data at {data} (expected index.csv); pass --data PATH")
+        return 2
+    settings = TempoSettings()
+    window, merge = settings.window_s, settings.chord_merge_s
+    perfs = load(data)
+    methods = ("tracker", "tracker_no_pitch", "median_ioi", "autocorrelation")
+    scores = {m: {s: Score() for s in ("tuning", "held_out", "all")} for m in methods}
+    spent, calls = 0.0, 0
+    for perf in perfs:
+        score, secs, n = run_tracker(perf, settings)
+        spent, calls = spent + secs, calls + n
+        per_method = {
+            "tracker": score,
+            "tracker_no_pitch": run_tracker(perf, settings, with_pitch=False)[0],
+            "median_ioi": run_baseline(perf, median_ioi, window, merge),
+            "autocorrelation": run_baseline(perf, autocorrelation, window, merge),
+        }
+        for m, sc in per_method.items():
+            scores[m][perf.split].extend(sc)
+            scores[m]["all"].extend(sc)
+    table = {m: {s: sc.summary() for s, sc in per.items()} for m, per in scores.items()}
+    steady = steady_check(settings)
+    us_per_call = 1e6 * spent / max(calls, 1)
+    session = session_speed(settings)
+
+    print(f"ASAP subset: {len(perfs)} performances, step {STEP_S:g} s, window {window:g} s")
+    print(f"{'method':16s} {'tuning A1/A2':>14s} {'held-out A1/A2':>16s} {'all A1/A2':>12s}")
+    for m in methods:
+        cells = [f"{table[m][s]['acc1']:.3f}/{table[m][s]['acc2']:.3f}" for s in scores[m]]
+        print(f"{m:16s} {cells[0]:>14s} {cells[1]:>16s} {cells[2]:>12s}")
+    n_points = {s: table["tracker"][s]["n"] for s in ("tuning", "held_out", "all")}
+    print(f"scored points: {n_points}")
+    print(f"tracker: {us_per_call:.1f} us per estimate (incl. add_onset), {calls} estimates")
+    print("steady pulses (Acc1):", {k: v["acc1"] for k, v in steady.items()})
+    print(
+        f"two-hour two-player session: {session['notes']} notes, {session['estimates']} "
+        f"estimates every 0.5 s, {session['cpu_s']} s CPU ({session['us_per_estimate']} us each)"
+    )
+    pieces = sorted({(p.composer, p.title, p.split) for p in perfs})
+    path = write_result(
+        "tempo_asap",
+        {
+            "machine": machine(),
+            "settings": settings.model_dump(),
+            "step_s": STEP_S,
+            "min_beats_for_truth": MIN_BEATS,
+            "split_rule": "sorted (composer, title); even index tuning, odd held_out",
+            "split": {
+                s: [f"{c}/{t}" for c, t, sp in pieces if sp == s] for s in ("tuning", "held_out")
+            },
+            "accuracy": table,
+            "steady_pulse": steady,
+            "tracker_us_per_estimate": round(us_per_call, 2),
+            "estimates": calls,
+            "session_speed": session,
+        },
+    )
+    print(f"wrote {path}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
