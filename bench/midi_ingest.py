@@ -1,27 +1,33 @@
-"""MIDI ingest under load: does capture keep up, how late does an event reach the consumer, how
-precise are the stamps, and what does it cost in CPU?
+"""MIDI ingest under load: does capture keep up, how late does an event reach the consumer, and
+what does it cost in CPU?
 
 A private JACK server (dummy driver, real ports) runs `jack_midiseq`, a C client from jackd2, as
 the player: a 100 ms loop of note-on/note-off pairs, frame-accurate, 1,000 messages per second by
 default (about DIN MIDI's ceiling, fifty times a busy player), for 60 s. A C sender keeps the
 load generator out of this process's CPU figure and avoids python-rtmidi's own JACK output,
 which corrupted a few messages per thousand at this rate in trials. This process runs the live
-path: `Capture` (RtMidi callback, stamp, SimpleQueue) and a consumer thread that takes each
-event off the queue and hands it to a consumer; the default consumer writes the raw journal and
-runs the hands-free matcher and note tracker (`MidiPipeline`). The consumer is a parameter
-(`run(..., make_consumer=...)`) so the whole app's engine can be measured the same way.
+path: `Capture` (RtMidi's queue polled by the capture thread, stamps back-dated to arrival,
+SimpleQueue) and a consumer thread that takes each event off the queue and hands it to a
+consumer; the default consumer writes the raw journal and runs the hands-free matcher and note
+tracker (`MidiPipeline`). The consumer is a parameter (`run(..., make_consumer=...)`) so the
+whole app's engine can be measured the same way.
 
-Figures: messages received; dropped and duplicated, from breaks in the loop's known order;
-stamp-to-consumer latency p50/p99/max (clock at hand-over minus the callback's stamp); CPU of
-this process over wall time (time.process_time, all threads). Stamp precision is measured in
-the tests against send times, not here: the dummy driver's periods are themselves uneven on a
-loaded machine. The machine has 2 cores shared with other work, so figures are noisy.
+A reference receiver runs beside the app on the same sequencer output: `jack_midi_dump`, a C
+client from jackd2 whose process callback only copies into a ring buffer. What it loses, the
+server lost (a client that missed its cycle on a busy machine); what only the app loses, the app
+lost. In jackd's default asynchronous mode a client that misses a cycle loses that cycle's
+messages; with `--sync` (jackd -S) the dummy driver waits for late clients instead.
 
-`--sync` runs jackd in synchronous mode (-S), `--switch-interval` sets Python's GIL switch
-interval: on JACK the RtMidi callback runs in JACK's process thread and must take the GIL.
+Figures: messages received; dropped and duplicated, from breaks in the loop's known order, for
+the app and the reference; stamp-to-consumer latency p50/p99/max (clock at hand-over minus the
+stamp, which is the arrival time in RtMidi, so the capture thread's polling delay is included);
+CPU of this process over wall time (time.process_time, all threads, RtMidi's JACK threads
+included). Stamp precision is measured in the tests against send times, not here: the dummy
+driver's periods are themselves uneven on a loaded machine. The machine has 2 cores shared with
+other work, so figures are noisy.
 
-Run: `.venv/bin/python -m bench.midi_ingest [--seconds 60] [--rate 1000]`; results go to
-bench/results/midi_ingest.json.
+Run: `.venv/bin/python -m bench.midi_ingest [--seconds 60] [--rate 1000] [--sync]`; results go
+to bench/results/midi_ingest.json under "async" or "sync", one entry per server mode.
 """
 
 from __future__ import annotations
@@ -100,13 +106,13 @@ def sequencer_command(client: str, rate: float) -> list[str]:
     return command
 
 
-def order_breaks(events: list[RawEvent], notes: int) -> tuple[int, int]:
+def order_breaks(messages: Sequence[Sequence[int]], notes: int) -> tuple[int, int]:
     """Messages dropped and duplicated, from breaks in the loop's known order."""
     states = 2 * notes
     dropped = duplicated = 0
     previous: int | None = None
-    for event in events:
-        state = 2 * (event.data[1] - LOWEST) + (0 if event.data[0] & 0xF0 == 0x90 else 1)
+    for data in messages:
+        state = 2 * (data[1] - LOWEST) + (0 if data[0] & 0xF0 == 0x90 else 1)
         if previous is not None:
             gap = (state - previous - 1) % states
             if gap == states - 1:
@@ -115,6 +121,46 @@ def order_breaks(events: list[RawEvent], notes: int) -> tuple[int, int]:
                 dropped += gap
         previous = state
     return dropped, duplicated
+
+
+def parse_dump(text: str) -> list[tuple[int, ...]]:
+    """Note messages from `jack_midi_dump` lines such as `  32: 90 45 40 note on (...)`."""
+    messages: list[tuple[int, ...]] = []
+    for line in text.splitlines():
+        words = line.partition(":")[2].split()[:3]
+        try:
+            data = tuple(int(word, 16) for word in words)
+        except ValueError:
+            continue
+        if len(data) == 3 and data[0] & 0xE0 == 0x80:
+            messages.append(data)
+    return messages
+
+
+class Reference:
+    """`jack_midi_dump` listening to `source`: a C receiver that shows what the server lost."""
+
+    def __init__(self, source: str, workdir: Path) -> None:
+        self.path = workdir / "reference.txt"
+        self._out = self.path.open("w")
+        client = f"reference-{secrets.token_hex(3)}"
+        self._process = subprocess.Popen(
+            ["jack_midi_dump", client], stdout=self._out, stderr=subprocess.DEVNULL
+        )
+        deadline = time.monotonic() + 5.0
+        connect = ["jack_connect", source, f"{client}:input"]
+        while subprocess.run(connect, capture_output=True, check=False).returncode:
+            if time.monotonic() > deadline:
+                self.close()
+                raise SystemExit(f"could not connect {source} to {client}:input")
+            time.sleep(0.05)
+
+    def close(self) -> list[tuple[int, ...]]:
+        """Stop the receiver; the note messages it received."""
+        self._process.terminate()
+        self._process.wait()
+        self._out.close()
+        return parse_dump(self.path.read_text())
 
 
 def percentiles_ms(values: list[float]) -> dict[str, float]:
@@ -153,8 +199,9 @@ def run(
     jack_options: Sequence[str] = (),
 ) -> dict[str, Any]:
     """Capture `seconds` of the sequencer's stream into `make_consumer(workdir)`."""
-    if shutil.which("jack_midiseq") is None:
-        raise SystemExit("jack_midiseq not found: apt-get install jackd2")
+    for tool in ("jack_midiseq", "jack_midi_dump", "jack_connect"):
+        if shutil.which(tool) is None:
+            raise SystemExit(f"{tool} not found: apt-get install jackd2")
     client = f"seq-{secrets.token_hex(3)}"
     command = sequencer_command(client, rate)
     with (
@@ -164,6 +211,7 @@ def run(
         sequencer = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         try:
             time.sleep(SETTLE_S)
+            reference = Reference(f"{client}:out", Path(workdir))
             clock = SessionClock()
             consumer = make_consumer(Path(workdir))
             capture = Capture(clock, [f"{client}:out"], backend=BACKEND)
@@ -182,22 +230,30 @@ def run(
             cpu1, wall1 = time.process_time(), time.monotonic()
             stop.set()
             worker.join()
+            referenced = reference.close()
         finally:
             sequencer.terminate()
             sequencer.wait()
         extra = consumer.close()
     notes = round(rate * LOOP_S / 2)
-    dropped, duplicated = order_breaks(received, notes)
+    dropped, duplicated = order_breaks([event.data for event in received], notes)
+    reference_dropped, reference_duplicated = order_breaks(referenced, notes)
     return {
         "seconds": seconds,
         "rate_per_s": rate,
         "received": len(received),
         "dropped": dropped,
         "duplicated": duplicated,
+        "reference": {
+            "received": len(referenced),
+            "dropped": reference_dropped,
+            "duplicated": reference_duplicated,
+        },
         "stamp_to_consumer_ms": percentiles_ms(latencies),
         "cpu_percent": round(100 * (cpu1 - cpu0) / (wall1 - wall0), 2),
         **extra,
         "cores": os.cpu_count(),
+        "load_average": [round(load, 2) for load in os.getloadavg()],
         "note": "2 cores shared with other work: figures are noisy",
     }
 
@@ -217,11 +273,15 @@ def main(argv: list[str] | None = None) -> None:
     if args.switch_interval is not None:
         sys.setswitchinterval(args.switch_interval / 1000)
     figures = run(args.seconds, args.rate, jack_options=["-S"] if args.sync else [])
-    figures["jack_sync"] = args.sync
     figures["switch_interval_ms"] = round(sys.getswitchinterval() * 1000, 3)
     print(json.dumps(figures, indent=2))
+    results: dict[str, Any] = {}
+    if RESULTS.exists():
+        previous = json.loads(RESULTS.read_text())
+        results = {mode: previous[mode] for mode in ("async", "sync") if mode in previous}
+    results["sync" if args.sync else "async"] = figures
     RESULTS.parent.mkdir(parents=True, exist_ok=True)
-    RESULTS.write_text(json.dumps(figures, indent=2) + "\n")
+    RESULTS.write_text(json.dumps(results, indent=2) + "\n")
 
 
 if __name__ == "__main__":

@@ -1,22 +1,35 @@
-"""Capture through real JACK MIDI ports: stamps, filtering, virtual input, replugging."""
+"""The capture thread: against a scripted input, then through real JACK MIDI ports (stamps,
+filtering, virtual input, replugging, a busy interpreter)."""
 
 from __future__ import annotations
 
+import ctypes
 import queue
 import time
+from collections import deque
+from collections.abc import Sequence
 from typing import Any
 
+import pytest
 import rtmidi
 from jack import BACKEND, Sender, jack, jack_session, unique
 
 from attune_tui.clock import SessionClock
 from attune_tui.midi.capture import Capture, PortStatus
 from attune_tui.midi.events import RawEvent
+from attune_tui.midi.ports import InputPort, MidiSystem
 
 __all__ = ["jack", "jack_session"]
 
 STAMP_TOLERANCE = 0.005
 StatusQueue = queue.SimpleQueue[tuple[str, PortStatus, float]]
+_LIBC = ctypes.PyDLL(None)
+
+
+def hold_gil(seconds: float) -> None:
+    """Keep every other Python thread waiting, as a long `json.dumps` does: a C call made
+    through `PyDLL` keeps the GIL."""
+    _LIBC.usleep(round(seconds * 1e6))
 
 
 def collect(capture: Capture, count: int, timeout: float = 2.0) -> list[RawEvent]:
@@ -29,6 +42,67 @@ def collect(capture: Capture, count: int, timeout: float = 2.0) -> list[RawEvent
         except queue.Empty:
             continue
     return events
+
+
+class ScriptedInput:
+    """Stands in for an RtMidi input: each message becomes readable at its arrival time and
+    carries RtMidi's delta time (seconds since the previous message)."""
+
+    def __init__(self, script: Sequence[tuple[float, list[int]]]) -> None:
+        self._pending = deque(script)
+        self._last: float | None = None
+
+    def get_message(self) -> tuple[list[int], float] | None:
+        if not self._pending or self._pending[0][0] > time.monotonic():
+            return None
+        arrival, data = self._pending.popleft()
+        delta = 0.0 if self._last is None else arrival - self._last
+        self._last = arrival
+        return data, delta
+
+    def close_port(self) -> None:
+        self._pending.clear()
+
+    def delete(self) -> None:
+        self._pending.clear()
+
+
+class ScriptedSystem(MidiSystem):
+    """A MIDI system with one input, `keys`, that plays a script."""
+
+    def __init__(self, script: Sequence[tuple[float, list[int]]]) -> None:
+        super().__init__("rtmidi")
+        self._input = ScriptedInput(script)
+
+    def input_names(self) -> list[str]:
+        return ["keys"]
+
+    def open_input(self, name: str) -> InputPort:
+        return InputPort(self._input, name)
+
+    def close(self) -> None:
+        pass
+
+
+def test_a_held_up_capture_thread_back_dates_across_system_messages() -> None:
+    start = time.monotonic() + 0.02
+    script = [(start, [0x90, 60, 100]), (start + 0.010, [0xF8]), (start + 0.030, [0x90, 64, 90])]
+    script.append((start + 0.035, [0x80, 60, 0]))
+    capture = Capture(SessionClock(), ["keys"], system=ScriptedSystem(script))
+    try:
+        capture.start()
+        first = capture.queue.get(timeout=1.0)
+        hold_gil(0.06)
+        rest = collect(capture, 2)
+    finally:
+        capture.close()
+    assert [event.data for event in [first, *rest]] == [
+        (0x90, 60, 100),
+        (0x90, 64, 90),
+        (0x80, 60, 0),
+    ]
+    offsets = [event.t - first.t for event in rest]
+    assert offsets == pytest.approx([0.030, 0.035], abs=0.002)
 
 
 def play_scale(sender: Sender, clock: SessionClock) -> list[tuple[float, tuple[int, ...]]]:
@@ -126,4 +200,24 @@ def test_unplugged_port_is_reported_and_reopened(jack: str) -> None:
         capture.close()
         sender.close()
     assert [event.data for event in events] == [(0x90, 62, 70)]
+    assert 0.0 <= events[0].t - t_sent < STAMP_TOLERANCE
+
+
+def test_stamps_stay_true_while_python_is_busy(jack: str) -> None:
+    clock = SessionClock()
+    sender = Sender(unique("keys"))
+    capture = Capture(clock, [sender.name], backend=BACKEND)
+    try:
+        capture.start()
+        for pitch in (48, 52, 55):
+            sender.send([0x90, pitch, 60])
+            time.sleep(0.01)
+        assert len(collect(capture, 3)) == 3
+        t_sent = clock.at(sender.send([0x90, 60, 80]))
+        hold_gil(0.1)
+        events = collect(capture, 1)
+    finally:
+        capture.close()
+        sender.close()
+    assert [event.data for event in events] == [(0x90, 60, 80)]
     assert 0.0 <= events[0].t - t_sent < STAMP_TOLERANCE

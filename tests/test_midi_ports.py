@@ -1,4 +1,5 @@
-"""Backend settings, port-name matching, the callback hand-off and the no-MIDI-system error."""
+"""Backend settings, port-name matching, the hand-off, arrival stamps and the no-MIDI-system
+error."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from attune_tui.clock import SessionClock
-from attune_tui.midi.capture import Capture
+from attune_tui.midi.capture import ArrivalStamps, Capture
 from attune_tui.midi.events import RawEvent
 from attune_tui.midi.names import find_port, port_key
 from attune_tui.midi.ports import MidiUnavailable, list_inputs, parse_backend
@@ -46,6 +47,28 @@ def test_hand_off_stamps_and_drops_system_messages() -> None:
     assert (event.port, event.data) == ("keys", (0x90, 60, 100))
     assert 10.0 <= event.t < 11.0
     assert isinstance(event, RawEvent)
+
+
+def test_a_burst_retrieved_late_keeps_its_spacing() -> None:
+    stamps = ArrivalStamps()
+    assert stamps.arrival(0.0, 10.0) == 10.0
+    burst = [stamps.arrival(delta, 10.5) for delta in (0.01, 0.02, 0.005)]
+    assert burst == pytest.approx([10.01, 10.03, 10.035], abs=1e-9)
+
+
+def test_a_stamp_is_never_after_retrieval() -> None:
+    stamps = ArrivalStamps()
+    stamps.arrival(0.0, 10.0)
+    assert stamps.arrival(0.5, 10.499) == 10.499
+    assert stamps.arrival(0.1, 10.7) == pytest.approx(10.599, abs=1e-9)
+
+
+def test_a_stamp_is_never_before_the_queue_was_seen_empty() -> None:
+    stamps = ArrivalStamps()
+    stamps.arrival(0.0, 10.0)
+    stamps.empty(20.0)
+    assert stamps.arrival(0.001, 20.01) == 20.0
+    assert stamps.arrival(0.002, 20.01) == pytest.approx(20.002, abs=1e-9)
 
 
 @pytest.mark.skipif(Path("/dev/snd/seq").exists(), reason="this machine has an ALSA sequencer")

@@ -63,7 +63,7 @@ class ArrivalStamps:
     Deltas are only consistent if every message retrieved is counted here, system ones too.
     """
 
-    __slots__ = ("_last", "_empty_since")
+    __slots__ = ("_empty_since", "_last")
 
     def __init__(self) -> None:
         self._last: float | None = None
@@ -87,7 +87,7 @@ class ArrivalStamps:
 class _Reader:
     """An open input with its label and its stamping state."""
 
-    __slots__ = ("port", "label", "stamps")
+    __slots__ = ("label", "port", "stamps")
 
     def __init__(self, port: InputPort, label: str) -> None:
         self.port = port
