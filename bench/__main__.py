@@ -9,11 +9,13 @@ from pathlib import Path
 BENCHES = (
     "store_latency",
     "midi_ingest",
+    "app_ingest",
     "tempo_asap",
     "analysis_speed",
     "attunement_accuracy",
     "attunement_speed",
     "review_speed",
+    "report_export",
 )
 
 

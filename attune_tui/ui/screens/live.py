@@ -339,7 +339,10 @@ class LiveScreen(Screen[None]):
 
     def _tick(self) -> None:
         now = self.live.clock.now()
-        self.query_one("#clock", Digits).update(clock_text(now))
+        shown = clock_text(now)
+        clock = self.query_one("#clock", Digits)
+        if clock.value != shown:
+            clock.update(shown)
         before = self.logger.pending
         self.logger.expire(now)
         if before is not None:

@@ -35,4 +35,4 @@ class KeyLegend(Static):
             table.add_row(code.key, label)
         if self.preset.pedal_code:
             table.add_row("space", Text(f"pedal: {self.preset.pedal_code}", style="dim"))
-        self.update(table)
+        self.update(table, layout=False)  # fills its pane: the size never changes

@@ -54,7 +54,7 @@ class PlayerPanel(Vertical):
         elif snap.silence_s >= 1:
             text.append(f"rest {snap.silence_s:.0f} s", style="dim")
         text.append(f"   {notes} notes", style="dim")
-        self.query_one(f"#{self.player}-figures", Static).update(text)
+        self.query_one(f"#{self.player}-figures", Static).update(text, layout=False)
         self.query_one(f"#{self.player}-bpm", Sparkline).data = history.get("bpm", [])[-60:]
         self.query_one(f"#{self.player}-vel", Sparkline).data = history.get("velocity", [])[-60:]
 
@@ -67,7 +67,7 @@ class AttunementMeter(Static):
         text = Text("attunement ")
         if state is None:
             text.append("waiting for both players", style="dim")
-            self.update(text)
+            self.update(text, layout=False)
             return
         width = 20
         filled = round(state.meter * width)
@@ -81,7 +81,7 @@ class AttunementMeter(Static):
             text.append("   ● moment", style="bold green")
         if update.breath_rate is not None:
             text.append(f"   breath {update.breath_rate:.1f}/min", style="cyan")
-        self.update(text)
+        self.update(text, layout=False)  # fixed height: no layout pass ten times a second
 
 
 class MidiStatus(Static):

@@ -9,7 +9,6 @@ from attune_tui.model.observation import Observation
 from attune_tui.model.preset import Preset
 from attune_tui.ui.format import clock_text
 
-
 AUTO_LABELS = {
     "tempo_change": "tempo",
     "dynamics_change": "dynamics",
@@ -57,4 +56,4 @@ class RecentObservations(Static):
             text.append("\n")
         if not latest:
             text.append("Nothing logged yet. Press a key from the legend.", style="dim")
-        self.update(text)
+        self.update(text, layout=False)  # fills its pane: the size never changes
