@@ -61,7 +61,7 @@ async def flood(port: str, root: Path, seconds: float) -> dict[str, Any]:
             feed(event)
             fed.append(clock.now() - event.t)
 
-        engine._feed = timed_feed  # type: ignore[method-assign,assignment]
+        engine._feed = timed_feed  # type: ignore[method-assign]
         press = screen.logger.press
 
         def timed_press(key: str, t: float, source: str = "key") -> object:
@@ -69,7 +69,7 @@ async def flood(port: str, root: Path, seconds: float) -> dict[str, Any]:
             keys.append(clock.now() - t)
             return outcome
 
-        screen.logger.press = timed_press  # type: ignore[method-assign]
+        screen.logger.press = timed_press  # type: ignore[method-assign,assignment]
         cpu0, wall0 = time.process_time(), time.monotonic()
         end = wall0 + seconds
         while time.monotonic() < end:
