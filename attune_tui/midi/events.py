@@ -22,4 +22,5 @@ class RawEvent:
 MessageCallback = Callable[[tuple[Sequence[int], float], str], None]
 """The hand-off shape, RtMidi's callback signature: `((message bytes, delta), port label)`.
 
-Live ports and replay both deliver through a function of this shape (`Capture.hand_off`)."""
+Replay delivers through a function of this shape (`Capture.hand_off`), which applies the same
+stamp-filter-queue step the capture thread applies to messages read from live ports."""
