@@ -76,3 +76,16 @@ def test_unknown_session_and_format_are_clear(capsys: pytest.CaptureFixture[str]
     assert "no session 'nope'" in capsys.readouterr().err
     assert main(["export", "--all", "--format", "json"]) == 2
     assert "--format csv" in capsys.readouterr().err
+
+
+@pytest.mark.skipif(Path("/dev/snd/seq").exists(), reason="this machine has an ALSA sequencer")
+def test_no_midi_system_is_one_line_without_library_noise() -> None:
+    result = subprocess.run(
+        [sys.executable, "-m", "attune_tui", "midi", "ports"],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.returncode == 2
+    assert result.stderr.count("\n") == 1, result.stderr  # no "ALSA lib ..." line from C
+    assert result.stderr.startswith("attune: No MIDI system")

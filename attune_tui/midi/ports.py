@@ -28,6 +28,7 @@ from typing import Any
 import rtmidi
 
 from attune_tui.midi.names import find_port
+from attune_tui.midi.quiet import silence_midi_libraries
 
 DEFAULT_BACKEND = "rtmidi"
 CLIENT_NAME = "attune"
@@ -121,6 +122,7 @@ class MidiSystem:
     """
 
     def __init__(self, backend: str | None = None, client_name: str = CLIENT_NAME) -> None:
+        silence_midi_libraries()
         self.backend = parse_backend(backend)
         self._client_name = client_name
         self._lister: Any = None
