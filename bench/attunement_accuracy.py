@@ -1,7 +1,8 @@
 """Accuracy of the attunement analysis against generated scenarios with known ground truth.
 
-Seeds 0-39 are the tuning set, on which thresholds and weights were chosen; seeds 1000-1039
-are the report set, written to bench/results/attunement_accuracy.json. The analysis sees only
+Seeds 0-39 are the tuning set, on which thresholds were chosen (the leader's vote weights were
+fitted on seeds 2000-2199 and checked on 3000-3199, `--set wide`); seeds 1000-1039 are the
+report set, written to bench/results/attunement_accuracy.json. The analysis sees only
 the notes. Per-second labels are taken at the middle of each second; a found moment matches a
 true one at IoU >= 0.3 (one to one, best first); leader accuracy is over matched moments whose
 true leader is the client or the therapist ("mutual" is reported on its own).
@@ -21,7 +22,7 @@ from attune_tui.analysis.attunement import Moment, analyze_attunement
 from attune_tui.scenarios import TruthMoment, generate, random_spec
 
 RESULTS = Path(__file__).resolve().parent / "results" / "attunement_accuracy.json"
-SEED_SETS = {"tune": 0, "report": 1000}
+SEED_SETS = {"tune": 0, "report": 1000, "fit": 2000, "wide": 3000}
 IOU_MATCH = 0.3
 
 

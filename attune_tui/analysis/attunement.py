@@ -15,6 +15,7 @@ from dataclasses import replace
 import numpy as np
 from numpy.typing import NDArray
 
+from attune_tui.analysis.attunement_leader import asynchrony_lead, convergence_lead, entry_lead
 from attune_tui.analysis.attunement_measures import WindowMeter
 from attune_tui.analysis.attunement_moments import (
     DIMENSIONS,
@@ -36,7 +37,7 @@ from attune_tui.analysis.attunement_roles import (
     moment_leader,
     roles,
 )
-from attune_tui.analysis.attunement_series import Series, Vitality, gaps
+from attune_tui.analysis.attunement_series import Series, Vitality
 from attune_tui.analysis.attunement_settings import AttunementSettings
 from attune_tui.analysis.attunement_types import (
     AttunementResult,
@@ -60,9 +61,17 @@ __all__ = [
 ]
 
 
-# How much each kind of evidence counts towards a moment's leader. Who moved to meet whom is
-# the most direct sign of matching; onset lag is the weakest (ambiguous near half a beat).
-VOTE_WEIGHTS = {"changes": 1.0, "convergence": 2.0, "events": 1.0, "early": 0.5, "answers": 1.5}
+# How much each kind of evidence counts towards a moment's leader: log-odds weights fitted on
+# the tuning scenarios (seeds 2000-2199), rounded. Who moved to meet whom and whose changes
+# were echoed are the most direct signs; who came in first and onset lag are weaker alone.
+VOTE_WEIGHTS = {
+    "changes": 2.4,
+    "convergence": 2.4,
+    "events": 0.85,
+    "entries": 0.85,
+    "asynchrony": 0.7,
+    "answers": 3.5,
+}
 
 
 def _opt(x: float) -> float | None:
@@ -83,7 +92,6 @@ class AttunementTracker:
         }
         self._vc, self._vt = Vitality(), Vitality()
         self._micro = Series()
-        self._gap = Series()  # how far apart the players' loudness and pace are
         self.windows: list[AttunementWindow] = []
         self.moments: list[Moment] = []
         self.episodes: list[MatchGuideEpisode] = []
@@ -150,7 +158,6 @@ class AttunementTracker:
         base = len(self.windows)
         self._vc.extend(b.client.recent_velocity, b.client.period)
         self._vt.extend(b.therapist.recent_velocity, b.therapist.period)
-        self._gap.extend(gaps(self._vc, self._vt, len(ends)))
         self._micro.extend(micro_lead(b.asynchrony, b.plv, b.pulse, s.micro_lead_full_s))
         lead = np.zeros(len(ends))
         picked = np.flatnonzero(attuned)
@@ -158,31 +165,45 @@ class AttunementTracker:
             steps = round(s.lead_window_s / s.step_s)
             macro = self._lead(base + picked, steps)
             micro = self._micro.values[base + picked]
-            lead[picked] = [
-                combine(float(sc), float(r), float(m))
-                for sc, r, m in zip(macro.score, macro.reliability, micro, strict=True)
-            ]
+            lead[picked] = combine(macro.score, macro.reliability, micro)
+        # Plain Python values once per batch: converting element by element is the slow part.
+        cols = zip(
+            b.starts.tolist(),
+            ends.tolist(),
+            score.tolist(),
+            attuned.tolist(),
+            flags.tolist(),
+            b.timing.tolist(),
+            b.intensity.tolist(),
+            b.shape.tolist(),
+            b.turns.tolist(),
+            b.tempo_ratio.tolist(),
+            b.asynchrony.tolist(),
+            lead.tolist(),
+            resting.tolist(),
+            strict=True,
+        )
         out: list[AttunementWindow] = []
-        for i in range(len(ends)):
-            dims = tuple(name for name, f in zip(DIMENSIONS, flags[i], strict=True) if f)
-            roles_i = roles(float(lead[i]), bool(attuned[i]), s.lead_threshold)
+        for start, end, sc, att, flag, tim, inten, shp, trn, ratio, asyn, ld, rest in cols:
+            dims = tuple(name for name, f in zip(DIMENSIONS, flag, strict=True) if f)
+            client_role, therapist_role = roles(ld, att, s.lead_threshold)
             out.append(
                 AttunementWindow(
-                    start=float(b.starts[i]),
-                    end=float(ends[i]),
-                    score=float(score[i]),
-                    attuned=bool(attuned[i]),
+                    start=start,
+                    end=end,
+                    score=sc,
+                    attuned=att,
                     dimensions=dims,
-                    timing=float(b.timing[i]),
-                    intensity=float(b.intensity[i]),
-                    shape=float(b.shape[i]),
-                    turns=float(b.turns[i]),
-                    tempo_ratio=_opt(float(b.tempo_ratio[i])),
-                    asynchrony_s=_opt(float(b.asynchrony[i])),
-                    lead=float(lead[i]),
-                    client_role=roles_i[0],
-                    therapist_role=roles_i[1],
-                    resting=bool(resting[i]),
+                    timing=tim,
+                    intensity=inten,
+                    shape=shp,
+                    turns=trn,
+                    tempo_ratio=_opt(ratio),
+                    asynchrony_s=_opt(asyn),
+                    lead=ld,
+                    client_role=client_role,
+                    therapist_role=therapist_role,
+                    resting=rest,
                 )
             )
         return out
@@ -259,13 +280,20 @@ class AttunementTracker:
         )
         macro = self._lead(np.array([last]), last - max(0, first - 2))
         # Votes on who led, each in [-1, 1] (+ therapist): echoed changes, who moved to meet
-        # whom, sustained changes taken up, and (on a shared pulse) who plays early.
+        # whom, sustained changes taken up, who came in first after breaths, who plays early.
         w = VOTE_WEIGHTS
+        c = self._onsets["client"].t, self._onsets["client"].v
+        t = self._onsets["therapist"].t, self._onsets["therapist"].v
         votes = {
             "changes": w["changes"] * float(macro.score[0] * macro.reliability[0]),
-            "convergence": w["convergence"] * self._convergence(first, last),
+            "convergence": w["convergence"]
+            * convergence_lead(
+                c, t, start - s.convergence_before_s, min(start + s.convergence_after_s, end)
+            ),
             "events": w["events"] * self._events(first, last),
-            "early": w["early"] * float(np.mean(self._micro.values[judged])),
+            "entries": w["entries"] * entry_lead(c, t, start, end, s.entry_gap_s, s.entry_join_s),
+            "asynchrony": w["asynchrony"]
+            * asynchrony_lead(c, t, start, end, s.asynchrony_max_s, s.asynchrony_full_s),
         }
         span = slice(first, last + 1)
         times = np.array([w.end for w in self.windows[span]]) - self._meter.recent_s / 2.0
@@ -282,8 +310,7 @@ class AttunementTracker:
             pattern = "match-then-guide"
         elif sum(w.turns >= 0.5 for w in windows) * 5 >= 2 * len(windows):
             pattern = "call-and-response"
-            # Turns are not played together, so early onsets mean nothing; answers do.
-            votes["early"] = 0.0
+            # In turns, who answers whom says most about who leads.
             ct, cv = self._onsets["client"].window(start, end)
             tt, tv = self._onsets["therapist"].window(start, end)
             votes["answers"] = w["answers"] * echo_lead(
@@ -304,19 +331,6 @@ class AttunementTracker:
         t = (self._vt.loud_series.values[span], self._vt.pace_series.values[span])
         score, pairs = event_lead(c, t, round(self.s.lead_max_delay_s / self.s.step_s))
         return score * min(pairs / 2.0, 1.0)
-
-    def _convergence(self, first: int, last: int) -> float:
-        """Who moved to meet whom as the moment began: the one who moved is following."""
-        before = max(first - round(self.s.window_s / self.s.step_s), 0)
-        after = first
-        gaps = self._gap.values
-        shrink = gaps[before] - gaps[after]
-        if not np.isfinite(shrink) or shrink <= 0:
-            return 0.0
-        moved_c = abs(self._vc.series.values[after] - self._vc.series.values[before])
-        moved_t = abs(self._vt.series.values[after] - self._vt.series.values[before])
-        share = (moved_c - moved_t) / max(moved_c + moved_t, 1e-9)
-        return float(share * min(shrink / self.s.convergence_full, 1.0))
 
 
 def analyze_attunement(

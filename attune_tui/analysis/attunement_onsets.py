@@ -100,10 +100,10 @@ def split_by_player(notes: Sequence[Note]) -> dict[str, tuple[FloatArray, FloatA
     n = len(notes)
     t = np.fromiter(map(attrgetter("t"), notes), dtype=np.float64, count=n)
     v = np.fromiter(map(attrgetter("velocity"), notes), dtype=np.float64, count=n)
-    who = np.fromiter(map(attrgetter("player"), notes), dtype="U9", count=n)
+    is_client = np.fromiter((note.player == "client" for note in notes), dtype=np.bool_, count=n)
     out: dict[str, tuple[FloatArray, FloatArray]] = {}
-    for player in ("client", "therapist"):
-        sel = (who == player) & (v > 0)
+    for player, mine in (("client", is_client), ("therapist", ~is_client)):
+        sel = mine & (v > 0)
         pt, pv = t[sel], v[sel]
         order = np.argsort(pt, kind="stable")
         out[player] = (pt[order], pv[order])

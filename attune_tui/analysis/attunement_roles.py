@@ -83,9 +83,9 @@ def micro_lead(
     return -_clip1(a / full_s) * weight
 
 
-def combine(score: float, reliability: float, micro: float) -> float:
+def combine(score: FloatArray, reliability: FloatArray, micro: FloatArray) -> FloatArray:
     """One lead score: the change evidence where the players changed, the onset lag otherwise."""
-    return min(max(reliability * score + (1.0 - 0.5 * reliability) * micro, -1.0), 1.0)
+    return _clip1(reliability * score + (1.0 - 0.5 * reliability) * micro)
 
 
 def roles(lead: float, attuned: bool, threshold: float) -> tuple[Role, Role]:
@@ -243,7 +243,7 @@ def echo_lead(
     unlike = np.abs(np.diff(means)) / 8.0 + np.abs(np.diff(rates)) / 0.5
     to_therapist = hand & (who[1:] == 1)
     to_client = hand & (who[1:] == 0)
-    if to_therapist.sum() < 2 or to_client.sum() < 2:
+    if to_therapist.sum() < 1 or to_client.sum() < 1:
         return 0.0
     answer_t = float(unlike[to_therapist].mean())  # the therapist's phrases after the client's
     answer_c = float(unlike[to_client].mean())

@@ -6,6 +6,8 @@ changes. Everything is extended a batch of windows at a time, live (one) or offl
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 
 from attune_tui.analysis.attunement_onsets import FloatArray
@@ -64,8 +66,6 @@ class Vitality:
         self.series = Series()
         self.loud_series = Series()  # held loudness (NaN before the first note)
         self.pace_series = Series()  # accumulated pace changes, in vitality units
-        self.held_loud = Series()
-        self.held_pace = Series()  # held log2 pulse period
         self._loud = np.nan
         self._pace = np.nan
         self._level = 0.0
@@ -73,6 +73,11 @@ class Vitality:
 
     def extend(self, recent_velocity: FloatArray, period: FloatArray) -> None:
         """Add the next windows' loudness (last seconds) and pulse period (NaN: nothing)."""
+        if len(period) == 1:  # live: one window a second, where numpy's overhead would dominate
+            with np.errstate(divide="ignore", invalid="ignore"):
+                log_period = float(np.log2(period)[0])
+            self._extend_one(float(recent_velocity[0]), log_period)
+            return
         loud = _ffill(np.concatenate(([self._loud], recent_velocity)))
         with np.errstate(divide="ignore", invalid="ignore"):
             pace = _ffill(np.concatenate(([self._pace], np.log2(period))))
@@ -87,15 +92,24 @@ class Vitality:
         self.series.extend(level)
         self.pace_series.extend(pace_level)
         self.loud_series.extend(_finite(loud[1:]))
-        self.held_loud.extend(loud[1:])
-        self.held_pace.extend(pace[1:])
         self._loud, self._pace = float(loud[-1]), float(pace[-1])
         self._level, self._pace_level = float(level[-1]), float(pace_level[-1])
 
-
-def gaps(c: Vitality, t: Vitality, n: int) -> FloatArray:
-    """Distance between the players over the last n windows (pulse compared modulo octaves)."""
-    pace = c.held_pace.values[-n:] - t.held_pace.values[-n:]
-    pace = pace - np.round(pace)
-    loud = np.abs(c.held_loud.values[-n:] - t.held_loud.values[-n:])
-    return np.asarray(loud + np.abs(vitality(0.0, pace)))
+    def _extend_one(self, recent_velocity: float, log_period: float) -> None:
+        """`extend` for a single window, step for step the same arithmetic on floats."""
+        loud = recent_velocity if math.isfinite(recent_velocity) else self._loud
+        pace = log_period if math.isfinite(log_period) else self._pace
+        loud_step = loud - self._loud
+        loud_step = loud_step if math.isfinite(loud_step) else 0.0
+        loud_step = min(max(loud_step, -self.MAX_LOUD_STEP), self.MAX_LOUD_STEP)
+        change = pace - self._pace
+        change = change if math.isfinite(change) else 0.0
+        change -= round(change)
+        change = change if abs(change) <= self.MAX_PACE_STEP else 0.0
+        pace_step = float(vitality(0.0, change))
+        self._level += loud_step + pace_step
+        self._pace_level += pace_step
+        self.series.append(self._level)
+        self.pace_series.append(self._pace_level)
+        self.loud_series.append(loud if math.isfinite(loud) else 0.0)
+        self._loud, self._pace = loud, pace

@@ -75,7 +75,17 @@ class AttunementSettings(BaseModel):
     # 70 per halving of pace: f to p is ~40, f to p while slowing by a third ~80), take at least
     # `guide_min_s` (gradual, not a step), after `match_min_s` of matching.
     guide_min_change: float = Field(default=35.0, gt=0.0)
-    # Convergence counts fully when the players' distance shrank by this much (same units).
-    convergence_full: float = Field(default=20.0, gt=0.0)
     guide_min_s: float = Field(default=6.0, ge=0.0)
     match_min_s: float = Field(default=3.0, ge=0.0)
+    # Who moved to meet whom: each player's held loudness and pace this long before a moment's
+    # start against this long after it (the follower's easing-in takes a few seconds).
+    convergence_before_s: float = Field(default=4.0, gt=0.0)
+    convergence_after_s: float = Field(default=3.0, gt=0.0)
+    # Entries: a shared silence this long is a breath; the other player joining within
+    # `entry_join_s` of the first makes it a joint entry (later is a new idea, not joining).
+    entry_gap_s: float = Field(default=0.8, gt=0.0)
+    entry_join_s: float = Field(default=0.6, gt=0.0)
+    # Onsets of the two players closer than this are one beat played by two; a typical lag of
+    # `asynchrony_full_s` counts as full evidence of who is early.
+    asynchrony_max_s: float = Field(default=0.35, gt=0.0)
+    asynchrony_full_s: float = Field(default=0.1, gt=0.0)
