@@ -10,6 +10,7 @@ from attune_tui.ui.app import AttuneApp, LiveRequest
 from attune_tui.ui.screens.home import HomeScreen
 from attune_tui.ui.screens.live import LiveScreen
 from attune_tui.ui.screens.recover import RecoverScreen
+from attune_tui.ui.screens.review import ReviewScreen
 
 SIZE = (120, 40)
 
@@ -41,7 +42,7 @@ async def test_session_by_keys_is_in_the_store(store: Store) -> None:
         await pilot.click("#summary")
         await pilot.press(*"steady pulse", "enter")
         await pilot.pause()
-        assert isinstance(app.screen, HomeScreen)
+        assert isinstance(app.screen, ReviewScreen)  # the ended session opens for review
     data = store.load(session_id)
     assert data.session.status == "ended"
     assert data.session.checkin is not None
@@ -64,7 +65,7 @@ async def test_checkin_needs_the_therapist_ratings(store: Store) -> None:
         )
         await pilot.press("escape")
         await pilot.pause()
-        assert isinstance(app.screen, HomeScreen)
+        assert isinstance(app.screen, ReviewScreen)
     (session,) = store.sessions()[0]
     assert session.status == "ended" and session.checkin is None
 

@@ -28,6 +28,7 @@ from __future__ import annotations
 import logging
 import math
 import queue
+import sys
 import threading
 import time
 from collections.abc import Callable, Sequence
@@ -44,6 +45,7 @@ PortStatus = Literal["connected", "disconnected"]
 StatusCallback = Callable[[str, PortStatus, float], None]
 """`(port, status, t)`, called on the watcher thread: hand it on, do not block."""
 
+SWITCH_INTERVAL_S = 0.0005
 POLL_INTERVAL = 1.0
 """Seconds between listings of the inputs, to notice unplugging and replugging."""
 IDLE_SLEEP = 0.001
@@ -139,6 +141,9 @@ class Capture:
         """Open the inputs; raises `MidiUnavailable` when there is no MIDI system at all."""
         if not self._wanted and self._virtual is None:
             return
+        # The capture thread must get the interpreter within about a millisecond when a message
+        # arrives, even while the screen is drawing; Python's default switch interval is 5 ms.
+        sys.setswitchinterval(min(sys.getswitchinterval(), SWITCH_INTERVAL_S))
         system = self._midi_system()
         if self._virtual is not None:
             self._add(system.open_virtual_input(self._virtual), self._virtual)

@@ -21,7 +21,9 @@ from attune_tui.presets import load_all
 from attune_tui.store import LiveSession, Store
 from attune_tui.ui.screens.home import HomeScreen
 from attune_tui.ui.screens.live import LiveScreen, MidiRequest
+from attune_tui.ui.screens.progress import ProgressScreen
 from attune_tui.ui.screens.recover import RecoverScreen
+from attune_tui.ui.screens.review import ReviewScreen
 
 
 @dataclass(frozen=True, slots=True)
@@ -137,10 +139,21 @@ class AttuneApp(App[int]):
     def after_session(self, session_id: str) -> None:
         self.pop_screen()
         self.notify(f"Session {session_id} saved.")
+        self.open_review(session_id)
 
     def open_review(self, session_id: str) -> None:
-        self.store.load(session_id)
-        self.notify("The review screen is not available in this version.", severity="warning")
+        """The review screen of a stored session (a message if it cannot be read)."""
+        try:
+            data = self.store.load(session_id)
+            preset = self.preset(data.session.preset)
+        except AttuneError as exc:
+            self.notify(str(exc), severity="error", timeout=15)
+            return
+        self.push_screen(ReviewScreen(data, preset))
+
+    def open_progress(self, client: str) -> None:
+        """A client's sessions side by side: attunement and the alliance check-in."""
+        self.push_screen(ProgressScreen(client))
 
     def on_unmount(self) -> None:
         if self.live is not None:

@@ -26,6 +26,7 @@ class HomeScreen(Screen[None]):
         Binding("s", "start", "Start session", id="home.start"),
         Binding("c", "continue", "Continue", id="home.continue"),
         Binding("v", "review", "Review", id="home.review"),
+        Binding("p", "progress", "Progress", id="home.progress", tooltip="Client's sessions"),
         Binding("q", "app.quit", "Quit", id="home.quit"),
     ]
 
@@ -129,6 +130,11 @@ class HomeScreen(Screen[None]):
         session_id = self.selected_session()
         if session_id is not None:
             self.attune.open_review(session_id)
+
+    def action_progress(self) -> None:
+        client = self.selected_client()
+        if client is not None:
+            self.attune.open_progress(client)
 
     def _status(self, message: str) -> None:
         self.query_one("#home-status", Static).update(message)
