@@ -79,6 +79,9 @@ async def test_app_captures_analyses_and_survives_unplugging(jack: str, store: S
         await pilot.pause()
         await pilot.press("escape")
         await _until(pilot, lambda: app.live is None, timeout=20)  # ended and saved
+        folder = store.folder(session_id)
+        await _until(pilot, lambda: (folder / "analysis.json").exists(), timeout=30)
+        await _until(pilot, lambda: store.load(session_id).session.summary is not None)
 
     data = store.load(session_id)
     capture = read_journal(data.folder / "midi.jsonl")

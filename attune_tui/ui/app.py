@@ -12,7 +12,6 @@ from pathlib import Path
 
 from textual.app import App
 
-from attune_tui.analyze import analyze_session, save_analysis
 from attune_tui.errors import AttuneError, InputError
 from attune_tui.model.preset import Preset
 from attune_tui.model.session import CheckIn, Session
@@ -120,18 +119,10 @@ class AttuneApp(App[int]):
         self.push_screen(LiveScreen(self.live, preset, _midi_request(self.start or LiveRequest())))
 
     def finish_session(self, live: LiveSession, preset: Preset, checkin: CheckIn | None) -> Session:
-        """End the session with its check-in and the analysis summary of what was played."""
-        duration = live.clock.now()
-        observations = live.log.ordered()
-        try:
-            document = analyze_session(live.folder, preset, duration, observations)
-        except AttuneError as exc:
-            self.notify(f"Analysis skipped: {exc}", severity="warning", timeout=15)
-            document = None
-        if document is not None:
-            save_analysis(live.folder, document)
-        summary = document["summary"] if document is not None else None
-        session = live.end(checkin, summary)
+        """End the session with its check-in. The review that opens next analyses what was
+        played in the background and stores the summary with the session, so ending never
+        waits for the analysis of a long session."""
+        session = live.end(checkin)
         live.close()
         self.live = None
         return session
