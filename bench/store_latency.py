@@ -20,11 +20,11 @@ from pathlib import Path
 
 import orjson
 
-from bench.common import machine, percentiles, write_result
 from attune_tui.live.logger import ObservationLogger
 from attune_tui.presets import load_all
 from attune_tui.store import Store
 from attune_tui.store.store import write_record
+from bench.common import machine, percentiles, write_result
 
 KEYS = "tdbpamrtdam"
 
@@ -76,7 +76,7 @@ async def app_latency(store: Store, presses: int) -> list[float]:
             samples.append((clock.now() - t) * 1000)  # t is the key event's own stamp
             return outcome
 
-        screen.logger.press = timed  # type: ignore[method-assign]
+        screen.logger.press = timed  # type: ignore[method-assign,assignment]
         for i in range(presses):
             await pilot.press(KEYS[i % len(KEYS)])
         screen.live.end(None)
@@ -138,8 +138,10 @@ def main() -> None:
             )
         cold = percentiles(cold_start(root))
         result["cold_start_ms"] = cold
-        print(f"cold start to live screen (1,000 sessions stored): p50 {cold['p50']:.0f} ms, "
-              f"max {cold['max']:.0f} ms")
+        print(
+            f"cold start to live screen (1,000 sessions stored): p50 {cold['p50']:.0f} ms, "
+            f"max {cold['max']:.0f} ms"
+        )
     write_result("store_latency", result)
 
 

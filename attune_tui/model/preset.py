@@ -186,7 +186,8 @@ class Preset(BaseModel):
         codes = self.by_code()
         if self.pedal_code is not None and self.pedal_code not in codes:
             raise ValueError(
-                f"pedal_code {self.pedal_code!r} is not one of the codes: use one of {sorted(codes)}"
+                f"pedal_code {self.pedal_code!r} is not one of the codes: "
+                f"use one of {sorted(codes)}"
             )
         for mapping in self.midi.hands_free.mappings:
             if mapping.code not in codes:
