@@ -19,41 +19,59 @@ AUTO_LABELS = {
 
 
 class RecentObservations(Static):
-    """Shows only observations that are already durable: the store returned before this runs."""
+    """The therapist's own marks, newest first, and below them the last few found in the MIDI.
 
-    def __init__(self, preset: Preset, rows: int = 12, **kwargs: object) -> None:
+    Automatic observations can come several a minute; they are kept apart so they never push
+    the therapist's marks off the screen. Shows only what is durable: the store returned first.
+    """
+
+    AUTO_ROWS = 3
+
+    def __init__(self, preset: Preset, **kwargs: object) -> None:
         super().__init__(**kwargs)  # type: ignore[arg-type]
         self.labels = {c.code: c.label for c in preset.codes}
-        self.rows = rows
         self.border_title = "Logged"
 
     def show(self, observations: list[Observation], pending_id: str | None = None) -> None:
+        newest = sorted(observations, key=lambda o: o.t, reverse=True)
+        marks = [o for o in newest if o.source != "auto"]
+        found = [o for o in newest if o.source == "auto"][: self.AUTO_ROWS]
+        rows = max(self.size.height - 2 - (len(found) + 1 if found else 0), 3)
         text = Text()
-        latest = sorted(observations, key=lambda o: o.t, reverse=True)[: self.rows]
-        for obs in latest:
-            line = Text(f"{clock_text(obs.t)}  ", style="dim")
-            if obs.source == "auto" and obs.player is not None:
-                label = AUTO_LABELS.get(obs.code, obs.code.replace("_", " "))
-                line.append(f"{obs.player} {label}: {obs.modifiers.get('detail', '')}", style="dim")
-                text.append_text(line)
-                text.append("\n")
-                continue
-            line.append(self.labels.get(obs.code, obs.code), style="bold")
-            if obs.kind == "state":
-                line.append(" (on)" if obs.end is None else f" (to {clock_text(obs.end)})")
-            details = [f"{k} {v}" for k, v in obs.modifiers.items()]
-            if obs.modifiers.get("from"):
-                details = [f"{obs.modifiers['from']} → {obs.modifiers.get('to', '?')}"]
-            if details:
-                line.append("  " + ", ".join(details))
-            if obs.text:
-                line.append(f"  “{obs.text}”", style="italic")
-            if obs.source != "key":
-                line.append(f"  [{obs.source}]", style="dim")
-            if obs.id == pending_id:
-                line.append("  …", style="bold yellow")
-            text.append_text(line)
+        for obs in marks[:rows]:
+            text.append_text(self._mark(obs, obs.id == pending_id))
             text.append("\n")
-        if not latest:
-            text.append("Nothing logged yet. Press a key from the legend.", style="dim")
+        if not marks:
+            text.append("Nothing logged yet. Press a key from the legend.\n", style="dim")
+        if found:
+            text.append("\nfound in the playing\n", style="dim italic")
+            for obs in found:
+                text.append_text(self._found(obs))
+                text.append("\n")
         self.update(text, layout=False)  # fills its pane: the size never changes
+
+    def _found(self, obs: Observation) -> Text:
+        label = AUTO_LABELS.get(obs.code, obs.code.replace("_", " "))
+        line = Text(f"{clock_text(obs.t)}  ", style="dim")
+        detail = obs.modifiers.get("detail", obs.modifiers.get("port", ""))
+        who = f"{obs.player} " if obs.player else ""
+        line.append(f"{who}{label}: {detail}", style="dim")
+        return line
+
+    def _mark(self, obs: Observation, pending: bool) -> Text:
+        line = Text(f"{clock_text(obs.t)}  ", style="dim")
+        line.append(self.labels.get(obs.code, obs.code), style="bold")
+        if obs.kind == "state":
+            line.append(" (on)" if obs.end is None else f" (to {clock_text(obs.end)})")
+        details = [f"{k} {v}" for k, v in obs.modifiers.items()]
+        if obs.modifiers.get("from"):
+            details = [f"{obs.modifiers['from']} → {obs.modifiers.get('to', '?')}"]
+        if details:
+            line.append("  " + ", ".join(details))
+        if obs.text:
+            line.append(f"  “{obs.text}”", style="italic")
+        if obs.source != "key":
+            line.append(f"  [{obs.source}]", style="dim")
+        if pending:
+            line.append("  …", style="bold yellow")
+        return line
