@@ -50,7 +50,7 @@ def record_session(root: Path) -> Recorded:
     matching = live.add("matching", 53.0, kind="state")
     live.update(matching.id, end=67.0)
     live.add("attunement", 60.0, modifiers={"dimension": "intensity"})
-    live.add("affect", 95.0, modifiers={"to": "calm"})
+    live.add("affect", 95.0, modifiers={"from": "agitated", "to": "calm"})  # as logged
     live.add("turn-taking", 105.0)
     silence = live.add("silence", 104.0, kind="state")
     live.update(silence.id, end=109.0)

@@ -141,7 +141,8 @@ def affect_shifts(observations: Sequence[Observation]) -> list[str]:
     for obs in observations:
         if obs.code != AFFECT_CODE:
             continue
-        values = [str(v) for v in obs.modifiers.values()]
+        # "from" is recorded at logging time; the new affect is the picked modifier ("to")
+        values = [str(v) for k, v in obs.modifiers.items() if k != "from"]
         new = values[0] if values else None
         if new is None:
             lines.append(f"{clock(obs.t)} affect shifted (new affect not picked)")
