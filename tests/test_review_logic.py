@@ -233,7 +233,7 @@ def test_summary_in_plain_language() -> None:
     )
     assert lines[1] == "The first came after 24 s; the longest lasted 42 s."
     assert lines[2] == "They met in intensity (4), timing (4)."
-    assert lines[3] == "Of the attuned time, the client 38 % and the therapist 62 % led."
+    assert lines[3] == "Of the attuned time, the client led 38 % and the therapist led 62 %."
     assert lines[4] == (
         "Two moments marked by the therapist were found in the MIDI; "
         "one moment marked by the therapist only."

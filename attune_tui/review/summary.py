@@ -83,8 +83,10 @@ def _attunement(s: Mapping[str, Any], duration_s: float) -> list[str]:
 
 def _leaders(shares: Mapping[str, float]) -> list[str]:
     names = {"therapist": "the therapist", "client": "the client", "mutual": "both together"}
-    parts = [f"{names[k]} {round(100 * float(v))} %" for k, v in shares.items() if k in names and v]
-    return [f"Of the attuned time, {' and '.join(parts)} led."] if parts else []
+    parts = [
+        f"{names[k]} led {round(100 * float(v))} %" for k, v in shares.items() if k in names and v
+    ]
+    return [f"Of the attuned time, {' and '.join(parts)}."] if parts else []
 
 
 def _sources(by_source: Mapping[str, int]) -> list[str]:
