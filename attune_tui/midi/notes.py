@@ -10,7 +10,7 @@ notes out, live or from a file.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from typing import Literal
 
 from attune_tui.analysis.notes import Note
@@ -130,5 +130,7 @@ def _end(instrument: _Instrument, pitches: list[int], t: float) -> list[NoteChan
     changes = []
     for pitch in pitches:
         note = instrument.sounding.pop(pitch).note
-        changes.append(NoteChange("end", replace(note, duration=max(0.0, t - note.t))))
+        # a direct constructor call: dataclasses.replace costs 5 µs a note on a long session
+        ended = Note(note.t, note.player, note.pitch, note.velocity, max(0.0, t - note.t))
+        changes.append(NoteChange("end", ended))
     return changes
