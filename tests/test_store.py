@@ -186,3 +186,14 @@ def test_full_disk_says_not_saved_and_keeps_earlier(store: Store) -> None:
     (session,) = store.sessions()[0]
     data = store.load(session.id)
     assert len(data.observations) == int(saved_text) > 5
+
+
+def test_closed_sessions_leave_no_lock_and_clients_do_not_mix(store: Store) -> None:
+    for code in ("C-1", "C-10", "C-1"):
+        live = store.start_session(code, "free-improvisation", [])
+        live.end(None)
+        live.close()
+        assert not (live.folder / "lock").exists()
+    assert len(store.sessions("C-1")[0]) == 2
+    assert [s.client for s in store.sessions("C-10")[0]] == ["C-10"]
+    assert store.orphaned() == []

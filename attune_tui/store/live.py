@@ -61,8 +61,12 @@ class SessionLock:
             os.close(fd)
         return False
 
-    def release(self) -> None:
+    def release(self, folder: Path | None = None) -> None:
+        """Release the lock; with `folder`, also remove the lock file (the session is closed
+        properly), so finding crashed sessions only has to look where a lock file is left."""
         if self._fd >= 0:
+            if folder is not None:
+                (folder / LOCK).unlink(missing_ok=True)
             os.close(self._fd)
             self._fd = -1
 
@@ -170,7 +174,7 @@ class LiveSession:
 
     def close(self) -> None:
         self._journal.close()
-        self._lock.release()
+        self._lock.release(self.folder if self.session.status != "live" else None)
 
     def _write(self, record: dict[str, Any]) -> None:
         self._journal.append(record)

@@ -27,7 +27,7 @@ from attune_tui.model.session import Session
 from attune_tui.paths import private_dir
 from attune_tui.store.atomic import AtomicJSONStorage, fsync_dir
 from attune_tui.store.journal import read_journal
-from attune_tui.store.live import LiveSession, SessionLock
+from attune_tui.store.live import LOCK, LiveSession, SessionLock
 from attune_tui.store.observations import ObservationLog
 
 JOURNAL = "journal.jsonl"
@@ -124,8 +124,9 @@ class Store:
         """Every readable session (newest first) and a message for each unreadable one."""
         found: list[Session] = []
         problems: list[str] = []
+        code = client.upper() if client is not None else None
         for folder in sorted(self.sessions_dir.iterdir(), reverse=True):
-            if not folder.is_dir():
+            if not folder.is_dir() or (code is not None and not _may_belong(folder.name, code)):
                 continue
             try:
                 session = read_record(folder)
@@ -137,11 +138,19 @@ class Store:
         return found, problems
 
     def orphaned(self) -> list[Session]:
-        """Sessions still marked live whose program is gone (a crash, a kill, a power loss)."""
-        sessions, _ = self.sessions()
-        return [
-            s for s in sessions if s.status == "live" and not SessionLock.held(self.folder(s.id))
-        ]
+        """Sessions still marked live whose program is gone (a crash, a kill, a power loss).
+
+        Only folders that still have a lock file are read: a session closed properly removes it.
+        """
+        found = []
+        for lock in sorted(self.sessions_dir.glob(f"*/{LOCK}"), reverse=True):
+            try:
+                session = read_record(lock.parent)
+            except StoreError:
+                continue  # named by `sessions()`; nothing to recover from an unreadable record
+            if session.status == "live" and not SessionLock.held(lock.parent):
+                found.append(session)
+        return found
 
     def recover(self, session_id: str) -> SessionData:
         """Close a crashed session with everything its journal holds; status `recovered`."""
@@ -155,6 +164,8 @@ class Store:
             }
         )
         write_record(data.folder, session)
+        if not SessionLock.held(data.folder):
+            (data.folder / LOCK).unlink(missing_ok=True)
         data.session = session
         return data
 
@@ -191,3 +202,9 @@ def read_record(folder: Path) -> Session:
         raise StoreError(
             f"{path}: field {where!r}: {first['msg']}; the file was left untouched"
         ) from None
+
+
+def _may_belong(folder_name: str, code: str) -> bool:
+    """Session folders are named `YYYYMMDD-HHMMSS-CODE[-N]`: skip other clients unread."""
+    rest = folder_name[16:]
+    return rest == code or rest.startswith(code + "-")
