@@ -20,9 +20,7 @@ from attune_tui.presets import load_all
 from attune_tui.store import LiveSession, Store
 from attune_tui.ui.screens.home import HomeScreen
 from attune_tui.ui.screens.live import LiveScreen, MidiRequest
-from attune_tui.ui.screens.progress import ProgressScreen
 from attune_tui.ui.screens.recover import RecoverScreen
-from attune_tui.ui.screens.review import ReviewScreen
 
 
 @dataclass(frozen=True, slots=True)
@@ -140,10 +138,14 @@ class AttuneApp(App[int]):
         except AttuneError as exc:
             self.notify(str(exc), severity="error", timeout=15)
             return
+        from attune_tui.ui.screens.review import ReviewScreen  # not needed to start: load late
+
         self.push_screen(ReviewScreen(data, preset))
 
     def open_progress(self, client: str) -> None:
         """A client's sessions side by side: attunement and the alliance check-in."""
+        from attune_tui.ui.screens.progress import ProgressScreen
+
         self.push_screen(ProgressScreen(client))
 
     def on_unmount(self) -> None:
