@@ -104,3 +104,19 @@ async def test_home_adds_client_and_starts_session(store: Store) -> None:
         assert app.screen.live.session.client == "C-021"
         assert app.screen.preset.name == "free-improvisation"
     assert [c.code for c in store.clients()] == ["C-021"]
+
+
+async def test_every_action_is_in_the_command_palette(store: Store) -> None:
+    app = AttuneApp(store, start=LiveRequest(client="C-014"))
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await pilot.press("r")  # turn-taking
+        await pilot.press("ctrl+p")
+        await pilot.pause()
+        await pilot.press(*"Undo")
+        await pilot.pause(0.5)
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(app.screen, LiveScreen)
+        assert app.screen.live.log.ordered() == []
+        assert [o.code for o in app.screen.live.log.deleted.values()] == ["turn-taking"]

@@ -7,10 +7,13 @@ that the order of things (journal closed, record written, lock released) lives i
 from __future__ import annotations
 
 import tomllib
+from collections.abc import Iterable
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 
-from textual.app import App
+from textual.app import App, SystemCommand
+from textual.screen import Screen
 
 from attune_tui.errors import AttuneError, InputError
 from attune_tui.model.preset import Preset
@@ -56,6 +59,21 @@ class AttuneApp(App[int]):
         self.review = review
         self.presets, self.preset_failures = load_all(presets_dir)
         self.live: LiveSession | None = None
+
+    def get_system_commands(self, screen: Screen[object]) -> Iterable[SystemCommand]:
+        """Every binding of the current screen is also a command (for those who prefer words)."""
+        yield from super().get_system_commands(screen)
+        seen = set()
+        for active in screen.active_bindings.values():
+            binding = active.binding
+            if binding.action in seen or not binding.description:
+                continue
+            seen.add(binding.action)
+            yield SystemCommand(
+                binding.description,
+                binding.tooltip or f"key {binding.key}",
+                partial(self.run_action, binding.action, active.node),
+            )
 
     def on_mount(self) -> None:
         self._apply_keymap()
