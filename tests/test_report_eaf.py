@@ -66,7 +66,7 @@ def test_points_become_one_millisecond_and_states_keep_their_span(eaf: Any) -> N
     assert spans(eaf, "interaction") == [(104000, 109000, "silence")]
     assert spans(eaf, "interaction 2") == [(105000, 105001, "turn-taking")]
     details = sorted(a[2] for a in eaf.get_ref_annotation_data_for_tier("affect detail"))
-    assert details == ["to: agitated", "to: calm"]
+    assert details == ["from: agitated; to: calm", "to: agitated"]
 
 
 def test_vocabulary_comes_from_the_preset(eaf: Any, preset: Preset) -> None:
