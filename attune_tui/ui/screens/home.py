@@ -92,7 +92,8 @@ class HomeScreen(Screen[None]):
             checkin = f"{s.checkin.goals}/{s.checkin.tasks}/{s.checkin.bond}" if s.checkin else ""
             table.add_row(s.id, s.preset, s.status, f"{s.duration_s / 60:.1f}", checkin)
         note = f"  [yellow]{len(problems)} unreadable session file(s)[/]" if problems else ""
-        self._status(f"{client}: {len(sessions)} sessions.{note}")
+        noun = "session" if len(sessions) == 1 else "sessions"
+        self._status(f"{client}: {len(sessions)} {noun}.{note}")
 
     def action_add_client(self) -> None:
         box = self.query_one("#new-client", Input)
