@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+import bisect
+import math
 import random
 
+import numpy as np
 import pytest
 
 from attune_tui.analysis.tempo import TempoEstimate, TempoSettings, TempoTracker, tempo_series
+from attune_tui.analysis.tempo_grid import TempoGrid
+from attune_tui.analysis.tempo_pairs import PairHistograms
 
 
 def pulse(bpm: float, seconds: float, seed: int, chords: bool = True) -> list[float]:
@@ -158,3 +163,47 @@ def test_settings_are_frozen_and_strict() -> None:
     settings = TempoSettings()
     with pytest.raises(ValueError):
         settings.window_s = 2.0  # type: ignore[misc]
+
+
+@pytest.mark.parametrize("step", [3, 11])
+def test_pair_histograms_kept_up_to_date_equal_a_rebuild_of_the_window(step: int) -> None:
+    """Onsets arrive and leave in batches (after 11 s some leave as they arrive); the sums
+    stay those of the window alone."""
+    rng = random.Random(10)
+    times = sorted(rng.uniform(0.0, 60.0) for _ in range(400))
+    weights = [float(rng.randint(1, 300)) for _ in times]
+    bass = [w if rng.random() < 0.3 else 0.0 for w in weights]
+    onsets = (times, weights, bass)
+    columns = np.array(onsets)
+    grid = TempoGrid(TempoSettings())
+    kept = PairHistograms(grid)
+    head = end = 0
+    for t in range(8, 61, step):
+        new_end = bisect.bisect_left(times, float(t))
+        new_head = bisect.bisect_left(times, t - 8.0)
+        kept.update(onsets, columns, (head, new_head, end, new_end), with_bass=True)
+        head, end = new_head, new_end
+        rebuilt = PairHistograms(grid)
+        rebuilt.update(onsets, columns, (head, head, head, end), with_bass=True)
+        assert np.array_equal(kept.hist[:, :-1], rebuilt.hist[:, :-1])  # last: unread
+        assert np.array_equal(kept.ioi, rebuilt.ioi)
+    assert np.array_equal(kept.hist[1, :-1], pair_counts(times[head:end], kept))
+
+
+def pair_counts(window: list[float], hist: PairHistograms) -> np.ndarray:
+    """Pairs per kept column, counted one by one with the nearest log-period cell."""
+    low = max(hist.start - hist.radius, 0)
+    front = hist.radius - (hist.start - low)
+    counts = np.zeros(hist.cols - 1)
+    for i, a in enumerate(window):
+        for b in window[i + 1 :]:
+            cell = round(math.log(max(b - a, 0.05) / 0.05) / 0.01)
+            if low <= cell < hist.start + hist.width:
+                counts[front + cell - low] += 1
+    return counts
+
+
+def test_tempo_range_meeting_the_ends_of_the_interval_grid_still_works() -> None:
+    wide = TempoSettings(min_bpm=7.0, max_bpm=1200.0)
+    series = tempo_series(pulse(100.0, 40.0, seed=11), [20.0, 30.0, 39.0], wide)
+    assert all(e.bpm == pytest.approx(100.0, rel=0.04) for e in series)

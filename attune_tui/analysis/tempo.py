@@ -7,8 +7,10 @@ levels x1/3 to x3. A small fitted scorer turns the candidates into a likelihood 
 and a forward filter over those bins keeps successive estimates continuous, so one ambiguous
 window does not switch the level. The scorer's weights are data in `TempoSettings`.
 
-The evidence is recomputed only when new onsets arrived and at most once per `refresh_s`, from
-the onsets in the window alone, so the work per estimate does not grow with the session.
+The evidence is refreshed only when new onsets arrived and at most once per `refresh_s`. Its
+pair histograms are kept up to date (`tempo_pairs`: the pairs of arriving onsets added, those
+of leaving onsets removed) rather than rebuilt, so a refresh costs work linear in the window
+and the work per estimate does not grow with the session.
 """
 
 from __future__ import annotations
@@ -21,6 +23,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from attune_tui.analysis.tempo_evidence import Evidence
+from attune_tui.analysis.tempo_filter import TempoFilter
 from attune_tui.analysis.tempo_grid import FloatArray, TempoSettings
 
 __all__ = ["TempoEstimate", "TempoSettings", "TempoTracker", "tempo_series"]
@@ -43,22 +46,30 @@ class TempoTracker:
     def __init__(self, settings: TempoSettings = TempoSettings()) -> None:  # noqa: B008
         self._s = settings
         self._ev = Evidence(settings)
-        self._g = self._ev.grid
-        self._weights: FloatArray = np.asarray(settings.level_weights, dtype=np.float64)
+        self._g = g = self._ev.grid
         self._last_onset = -math.inf
         self._last_t = -math.inf
-        # Chord being gathered: start time, weight and bass weight.
+        # Chord being gathered: start time, weight and bass weight (sums of velocities).
         self._open: tuple[float, float, float] | None = None
         self._pending: list[tuple[float, float, float]] = []  # complete, not yet in the window
-        # Window of merged onsets, oldest first, from index `_head` on.
+        # Merged onsets, oldest first; the window starts at `_head`. The pair histograms hold
+        # onsets [_held, _held_end), the window of the last refresh, `_bass_held` of them with
+        # bass notes; `_buf` mirrors the three lists as rows for vector work.
         self._t: list[float] = []
         self._w: list[float] = []
         self._b: list[float] = []
         self._head = 0
-        self._post: FloatArray | None = None
+        self._held = 0
+        self._held_end = 0
+        self._bass_held = 0
+        self._buf: FloatArray = np.zeros((3, 256))
+        self._filter = TempoFilter(settings, g)
         self._post_t = -math.inf
         self._result: tuple[float | None, float] = (None, 0.0)
         self._refreshed = -math.inf
+        self._radius = (len(g.smooth) - 1) // 2
+        floor = np.full(g.n_tempo, settings.likelihood_floor)
+        self._floor: FloatArray = np.convolve(floor, g.smooth, mode="same")
 
     def add_onset(self, t: float, velocity: int = 64, pitch: int = 60) -> None:
         """Take one note-on; notes within `chord_merge_s` of a chord's first note join it.
@@ -69,7 +80,7 @@ class TempoTracker:
         if t < self._last_onset:
             raise ValueError(f"onsets must not go back in time: {t} after {self._last_onset}")
         self._last_onset = t
-        weight = max(velocity, 1) / 64.0
+        weight = float(max(velocity, 1))
         bass = weight if pitch <= self._s.bass_pitch else 0.0
         if self._open is not None and t - self._open[0] < self._s.chord_merge_s:
             start, w, b = self._open
@@ -89,66 +100,87 @@ class TempoTracker:
             self._pending.append(self._open)
             self._open = None
         # Chords complete before `t`: no later note can join them. Later ones wait.
-        ready = 0
-        while ready < len(self._pending) and self._pending[ready][0] + merge <= t:
-            ready += 1
-        ready = min(ready, bisect.bisect_left(self._pending, (t, -math.inf, -math.inf)))
+        pending, ready = self._pending, 0
+        if pending:
+            while ready < len(pending) and pending[ready][0] + merge <= t:
+                ready += 1
+            if ready:
+                ready = min(ready, bisect.bisect_left(pending, (t, -math.inf, -math.inf)))
         cutoff = t - self._s.window_s
-        self._expire(cutoff)
-        waiting = sum(1 for chord in self._pending[:ready] if chord[0] >= cutoff)
-        if len(self._t) - self._head + waiting < self._s.min_onsets:
-            self._post = None
+        self._head = bisect.bisect_left(self._t, cutoff, self._head)
+        held = len(self._t) - self._head
+        if held < self._s.min_onsets:
+            held += sum(1 for chord in self._pending[:ready] if chord[0] >= cutoff)
+        if held < self._s.min_onsets:
+            self._filter.reset()
             self._result = (None, 0.0)
             self._refreshed = -math.inf
             return TempoEstimate(t, None, 0.0)
         if ready and t - self._refreshed >= self._s.refresh_s - 1e-9:
-            for start, weight, bass in self._pending[:ready]:
-                self._t.append(start)
-                self._w.append(weight)
-                self._b.append(bass)
+            self._take(self._pending[:ready])
             del self._pending[:ready]
-            self._expire(cutoff)
+            self._head = bisect.bisect_left(self._t, cutoff, self._head)
             self._refresh(t)
         bpm, confidence = self._result
         return TempoEstimate(t, bpm, confidence)
 
-    def _expire(self, cutoff: float) -> None:
-        self._head = bisect.bisect_left(self._t, cutoff, self._head)
-        if self._head > _COMPACT_AFTER:
-            del self._t[: self._head], self._w[: self._head], self._b[: self._head]
-            self._head = 0
+    def _take(self, chords: list[tuple[float, float, float]]) -> None:
+        """Append complete chords to the onset lists and their buffer."""
+        start = len(self._t)
+        for onset, weight, bass in chords:
+            self._t.append(onset)
+            self._w.append(weight)
+            self._b.append(bass)
+        end = len(self._t)
+        if end > self._buf.shape[1]:
+            grown = np.zeros((3, 2 * end))
+            grown[:, :start] = self._buf[:, :start]
+            self._buf = grown
+        self._buf[0, start:end] = self._t[start:]
+        self._buf[1, start:end] = self._w[start:]
+        self._buf[2, start:end] = self._b[start:]
+
+    def _update_pairs(self) -> None:
+        """Bring the pair histograms from the last refresh's window to the current one."""
+        held, head, end, new_end = self._held, self._head, self._held_end, len(self._t)
+        if held == head and end == new_end:
+            return
+        leaving = sum(1 for b in self._b[held:head] if b > 0.0)
+        arriving = sum(1 for b in self._b[end:new_end] if b > 0.0)
+        if head == new_end:
+            self._ev.pairs.clear()
+        else:
+            onsets = (self._t, self._w, self._b)
+            span = (held, head, end, new_end)
+            self._ev.pairs.update(onsets, self._buf, span, leaving + arriving > 0)
+        self._bass_held += arriving - leaving
+        self._held, self._held_end = head, new_end
+        if head > _COMPACT_AFTER:
+            del self._t[:head], self._w[:head], self._b[:head]
+            self._buf[:, : new_end - head] = self._buf[:, head:new_end]
+            self._head = self._held = 0
+            self._held_end = new_end - head
 
     def _likelihood(self) -> FloatArray:
         """Candidate beats, scored and spread over the tempo bins."""
         h = self._head
-        bins, features = self._ev.candidates(
-            np.array(self._t[h:]), np.array(self._w[h:]), np.array(self._b[h:])
-        )
-        like = np.full(self._g.n_tempo, self._s.likelihood_floor)
-        if len(bins):
-            score = features @ self._weights
-            score -= score.max()
-            prob = np.exp(score)
-            np.add.at(like, bins, prob / prob.sum())
-        out: FloatArray = np.convolve(like, self._g.smooth, mode="same")
+        span = self._t[-1] - self._t[h]
+        bins, score = self._ev.scores(len(self._t) - h, span, self._bass_held >= 2)
+        if not len(bins):
+            return self._floor
+        score -= score.max()
+        prob = np.exp(score, out=score)
+        prob *= 1.0 / float(prob.sum())
+        r = self._radius
+        spikes = np.bincount(bins + r, prob, self._g.n_tempo + 2 * r)
+        out: FloatArray = self._floor + np.convolve(spikes, self._g.smooth, mode="valid")
         return out
 
     def _refresh(self, t: float) -> None:
-        g = self._g
         self._refreshed = t
-        like = self._likelihood()
-        if self._post is None:
-            post = like
-        else:
-            dt = t - self._post_t
-            jump = 1.0 - (1.0 - self._s.jump_per_s) ** dt
-            spread = np.convolve(self._post, g.drift_kernel(dt), mode="same")
-            post = (spread * (1.0 - jump) + jump / g.n_tempo) * like
-        post = post / float(post.sum())
-        self._post, self._post_t = post, t
-        best = int(post.argmax())
-        confidence = float(post[max(0, best - g.band) : best + g.band + 1].sum())
-        self._result = (float(g.bpm[best]), min(1.0, confidence))
+        self._update_pairs()
+        self._result = self._filter.update(self._likelihood(), t - self._post_t)
+        self._post_t = t
 
 
 def tempo_series(

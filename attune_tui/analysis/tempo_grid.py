@@ -85,7 +85,8 @@ class TempoGrid:
     """Log-period cells shared by the histograms, the tempo bins and every kernel."""
 
     def __init__(self, s: TempoSettings) -> None:
-        bw = s.bin_width
+        self.bin_width = bw = s.bin_width
+        self.floor = _FLOOR_S
         self.n_hist = math.ceil(math.log(s.window_s / _FLOOR_S) / bw) + 1
         self.period: FloatArray = _FLOOR_S * np.exp(bw * np.arange(self.n_hist))
         self.first = max(0, round(math.log(60.0 / s.max_bpm / _FLOOR_S) / bw))
@@ -104,14 +105,6 @@ class TempoGrid:
         self.band = max(0, round(math.log1p(s.confidence_band) / bw))
         self._kernels: dict[float, FloatArray] = {}
         self._drift = s.drift_per_s / bw
-        self._per_log = 1.0 / bw
-
-    def cells(self, lags: FloatArray) -> IntArray:
-        """Cell of each interval; intervals beyond the grid get `n_hist` (dropped by callers)."""
-        ratio = np.maximum(lags, _FLOOR_S) * (1.0 / _FLOOR_S)
-        out: IntArray = np.rint(np.log(ratio) * self._per_log).astype(np.intp)
-        np.minimum(out, self.n_hist, out=out)
-        return out
 
     def drift_kernel(self, dt: float) -> FloatArray:
         """Spread of the tempo posterior over `dt` seconds of drift."""
