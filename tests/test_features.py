@@ -11,7 +11,6 @@ from pydantic import ValidationError
 
 from attune_tui.analysis.dynamics import (
     MARKINGS,
-    DynamicsSettings,
     marking_for,
     marking_indices,
     trends_for,
@@ -19,12 +18,12 @@ from attune_tui.analysis.dynamics import (
 from attune_tui.analysis.features import (
     GRID_STEP_S,
     AutoEvent,
-    FeatureSettings,
     PlayerFeatures,
     PlayerSnapshot,
 )
 from attune_tui.analysis.notes import Note
 from attune_tui.analysis.phrases import PhraseSettings, segment_phrases
+from attune_tui.analysis.settings import DynamicsSettings, FeatureSettings
 from attune_tui.analysis.tempo import TempoSettings, TempoTracker
 
 DYN = DynamicsSettings()

@@ -20,20 +20,18 @@ from typing import Any, Literal, NamedTuple
 
 import numpy as np
 import numpy.typing as npt
-from pydantic import BaseModel, ConfigDict, Field
 
-from attune_tui.analysis.breath import BreathSettings
 from attune_tui.analysis.dynamics import (
     MARKINGS,
-    DynamicsSettings,
     Marking,
     Trend,
     marking_indices,
     trends_for,
 )
 from attune_tui.analysis.notes import Note, Player
-from attune_tui.analysis.phrases import Phrase, PhraseSegmenter, PhraseSettings
-from attune_tui.analysis.tempo import TempoSettings, TempoTracker
+from attune_tui.analysis.phrases import Phrase, PhraseSegmenter
+from attune_tui.analysis.settings import FeatureSettings
+from attune_tui.analysis.tempo import TempoTracker
 
 GRID_STEP_S = 0.5
 """Spacing of the time grid: twice a second is smoother than a person reads a number, and cheap."""
@@ -45,40 +43,6 @@ AutoEventCode = Literal[
     "tempo_change", "dynamics_change", "phrase_start", "phrase_end", "silence_start", "silence_end"
 ]
 HistoryKind = Literal["bpm", "velocity", "density", "pitch"]
-
-
-class FeatureSettings(BaseModel):
-    """Every threshold of the per-player features, so a preset can tune them as data."""
-
-    model_config = ConfigDict(frozen=True, extra="forbid")
-
-    tempo: TempoSettings = Field(default_factory=TempoSettings)
-    """Pulse estimation (window, chord merging, prior): see `analysis.tempo`."""
-
-    dynamics: DynamicsSettings = Field(default_factory=DynamicsSettings)
-    """Velocity bands, smoothing and crescendo detection."""
-
-    phrases: PhraseSettings = Field(default_factory=PhraseSettings)
-    """Rests that split phrases and the length of a silence."""
-
-    breath: BreathSettings = Field(default_factory=BreathSettings)
-    """Breath rate from taps and breath-matched phrasing."""
-
-    window_s: float = Field(default=4.0, gt=0)
-    """Span for note density and register: a few seconds holds enough notes (20-80) for a
-    stable mean, and still shows a change of texture within a phrase or two."""
-
-    tempo_change_pct: float = Field(default=8.0, gt=0)
-    """Percent change from the last reported tempo that counts as speeding up or slowing
-    down: about the smallest tempo change listeners notice in live music (5-10 %)."""
-
-    tempo_change_hold_s: float = Field(default=4.0, ge=0)
-    """How long the changed tempo must persist before it is logged: a rubato or a fill is not
-    a change of pulse; two bars at most tempi is."""
-
-    tempo_min_confidence: float = Field(default=0.3, ge=0, le=1)
-    """Tempo estimates below this confidence neither start nor confirm a change: free,
-    unpulsed playing must not produce tempo observations."""
 
 
 class PlayerSnapshot(NamedTuple):

@@ -47,12 +47,12 @@ from attune_tui.analysis.breath import breath_matched
 from attune_tui.analysis.features import (
     GRID_STEP_S,
     AutoEvent,
-    FeatureSettings,
     PlayerFeatures,
     PlayerSnapshot,
 )
 from attune_tui.analysis.notes import PLAYERS, Note, Player
 from attune_tui.analysis.phrases import Phrase
+from attune_tui.analysis.settings import FeatureSettings
 
 JSON_VERSION = 1
 

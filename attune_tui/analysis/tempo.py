@@ -22,9 +22,10 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from attune_tui.analysis.settings import TempoSettings
 from attune_tui.analysis.tempo_evidence import Evidence
 from attune_tui.analysis.tempo_filter import TempoFilter
-from attune_tui.analysis.tempo_grid import FloatArray, TempoSettings
+from attune_tui.analysis.tempo_grid import FloatArray
 
 __all__ = ["TempoEstimate", "TempoSettings", "TempoTracker", "tempo_series"]
 

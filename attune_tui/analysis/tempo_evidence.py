@@ -16,7 +16,8 @@ import math
 import numpy as np
 from numpy.lib.stride_tricks import as_strided
 
-from attune_tui.analysis.tempo_grid import FloatArray, IntArray, TempoGrid, TempoSettings
+from attune_tui.analysis.settings import TempoSettings
+from attune_tui.analysis.tempo_grid import FloatArray, IntArray, TempoGrid
 from attune_tui.analysis.tempo_pairs import PairHistograms
 
 FEATURES = (

@@ -11,7 +11,8 @@ from __future__ import annotations
 import numpy as np
 from numpy.lib.stride_tricks import as_strided
 
-from attune_tui.analysis.tempo_grid import FloatArray, TempoGrid, TempoSettings
+from attune_tui.analysis.settings import TempoSettings
+from attune_tui.analysis.tempo_grid import FloatArray, TempoGrid
 
 
 class TempoFilter:

@@ -13,7 +13,7 @@ from typing import Literal, Self
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from attune_tui.analysis.attunement_settings import AttunementSettings
-from attune_tui.analysis.features import FeatureSettings
+from attune_tui.analysis.settings import FeatureSettings
 from attune_tui.midi.handsfree import HandsFreeSettings
 from attune_tui.midi.roles import RoleSettings
 

@@ -21,9 +21,7 @@ from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import Digits, Footer, Input, Static
 
-from attune_tui.analysis.features import AutoEvent
 from attune_tui.errors import StoreError
-from attune_tui.live.engine import EngineCallbacks, EngineUpdate, LiveEngine
 from attune_tui.live.logger import ObservationLogger, Outcome, toggle_pause
 from attune_tui.midi.capture import PortStatus
 from attune_tui.midi.ports import MidiUnavailable
@@ -37,6 +35,8 @@ from attune_tui.ui.widgets.midi_panel import AttunementMeter, MidiStatus, Player
 from attune_tui.ui.widgets.recent import RecentObservations
 
 if TYPE_CHECKING:
+    from attune_tui.analysis.features import AutoEvent
+    from attune_tui.live.engine import EngineUpdate, LiveEngine
     from attune_tui.ui.app import AttuneApp
 
 T = TypeVar("T")
@@ -154,6 +154,9 @@ class LiveScreen(Screen[None]):
 
     # MIDI ----------------------------------------------------------------------------------
     def _start_engine(self, midi: MidiRequest) -> None:
+        # loaded here: the analysis (and numpy) is only needed when MIDI is in play
+        from attune_tui.live.engine import EngineCallbacks, LiveEngine
+
         post = self.post_message  # thread-safe and non-blocking: all the engine may call
         callbacks = EngineCallbacks(
             update=lambda u: post(EngineUpdated(u)),

@@ -5,14 +5,18 @@ They are redrawn from `EngineUpdate`s (ten a second at most), never once per not
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
 from textual.widgets import Sparkline, Static
 
-from attune_tui.analysis.features import PlayerSnapshot
 from attune_tui.analysis.notes import Player
-from attune_tui.live.engine import EngineUpdate
+
+if TYPE_CHECKING:
+    from attune_tui.analysis.features import PlayerSnapshot
+    from attune_tui.live.engine import EngineUpdate
 
 _TREND = {"crescendo": "cresc. ↗", "decrescendo": "decresc. ↘", "steady": ""}
 
