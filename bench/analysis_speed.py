@@ -99,7 +99,7 @@ class _NullTempo:
     def __init__(self, settings: TempoSettings) -> None:
         self._none = TempoEstimate(0.0, None, 0.0)
 
-    def add_onset(self, t: float, velocity: int = 64) -> None:
+    def add_onset(self, t: float, velocity: int = 64, pitch: int = 60) -> None:
         return None
 
     def estimate(self, t: float) -> TempoEstimate:
