@@ -2,7 +2,7 @@
 
 One thread drains the capture queue in batches. For each event it writes the raw capture
 journal (durable within 0.25 s), routes it (hands-free code or music) and feeds the note
-trackers; about ten times a second it advances the per-player features and the attunement
+trackers; about five times a second it advances the per-player features and the attunement
 tracker on their fixed grids and reports a snapshot. Callbacks run on this thread: the screen
 turns them into messages and never lets the engine wait for it.
 
@@ -31,8 +31,9 @@ from attune_tui.midi.pipeline import MidiPipeline
 from attune_tui.midi.replay import Replayer
 from attune_tui.model.preset import Preset
 
-REPORT_INTERVAL_S = 0.1
-"""Snapshots ten times a second: smooth enough to watch, far below the screen's 60 Hz cap."""
+REPORT_INTERVAL_S = 0.2
+"""Snapshots five times a second: the panels are for a glance, tempo still updates more than
+twice a second, and every redraw costs the screen's thread CPU during a flood of notes."""
 GRID_MARGIN_S = 0.05
 """Features advance this far behind the clock, so a note stamped just before a grid point has
 arrived before that point is processed (live then equals offline)."""

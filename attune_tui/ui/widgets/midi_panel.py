@@ -1,6 +1,6 @@
 """Compact per-player panels and the attunement meter: quiet enough to glance at.
 
-They are redrawn from `EngineUpdate`s (ten a second at most), never once per note.
+They are redrawn from `EngineUpdate`s (five a second), never once per note.
 """
 
 from __future__ import annotations
@@ -85,7 +85,7 @@ class AttunementMeter(Static):
             text.append("   ● moment", style="bold green")
         if update.breath_rate is not None:
             text.append(f"   breath {update.breath_rate:.1f}/min", style="cyan")
-        self.update(text, layout=False)  # fixed height: no layout pass ten times a second
+        self.update(text, layout=False)  # fixed height: no layout pass five times a second
 
 
 class MidiStatus(Static):
