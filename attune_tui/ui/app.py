@@ -79,7 +79,10 @@ class AttuneApp(App[int]):
         self._apply_keymap()
         for failure in self.preset_failures:
             self.notify(str(failure), title="Preset not loaded", severity="warning", timeout=15)
-        self.push_screen(HomeScreen())
+        if self.start is None:
+            self.push_screen(HomeScreen())
+        # a live session asked for on the command line opens first; home is built after it,
+        # so the therapist can play sooner (see after_session)
         self._offer_recovery(self.store.orphaned())
 
     def _offer_recovery(self, orphans: list[Session]) -> None:
@@ -107,6 +110,11 @@ class AttuneApp(App[int]):
                 self.start_session(self.start.client, self.start.preset)
         except AttuneError as exc:
             self.notify(str(exc), severity="error", timeout=15)
+            self._ensure_home()
+
+    def _ensure_home(self) -> None:
+        if not any(isinstance(screen, HomeScreen) for screen in self.screen_stack):
+            self.push_screen(HomeScreen())
 
     # sessions -------------------------------------------------------------------------------
     def preset(self, name: str) -> Preset:
@@ -145,6 +153,7 @@ class AttuneApp(App[int]):
 
     def after_session(self, session_id: str) -> None:
         self.pop_screen()
+        self._ensure_home()
         self.notify(f"Session {session_id} saved.")
         self.open_review(session_id)
 
