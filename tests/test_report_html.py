@@ -86,6 +86,8 @@ def test_timeline_has_every_lane(page: str, recorded: Recorded) -> None:
     phrases = recorded.analysis["phrases"]
     assert svg.count(" phrase ") == len(phrases)
     assert svg.count("<title>breath ") == 8
+    # an affect shift is labelled with the affect picked, not the one it came from
+    assert "<title>1:35 Affect shift: calm</title>" in svg
 
 
 def test_tables_of_moments_and_observations(parsed: Collector, recorded: Recorded) -> None:

@@ -33,5 +33,11 @@ class Observation(BaseModel):
     original_t: float | None = None
 
     @property
+    def picked(self) -> str:
+        """The value the therapist picked, for a short label: an affect shift's `to`, never
+        the `from` that was recorded from the previous shift; empty if none was picked."""
+        return next((str(v) for k, v in self.modifiers.items() if k != "from"), "")
+
+    @property
     def is_open_state(self) -> bool:
         return self.kind == "state" and self.end is None

@@ -254,7 +254,7 @@ def _mark(
 ) -> float:
     """One observation as a tick (point) or a bar (state); its label only where there is room."""
     x = axis.x(obs.t)
-    value = next((str(v) for v in obs.modifiers.values()), "")
+    value = obs.picked
     short = value or label
     tip = escape(f"{clock(obs.t)} {label}" + (f": {value}" if value else ""))
     if obs.kind == "state":

@@ -141,9 +141,7 @@ def affect_shifts(observations: Sequence[Observation]) -> list[str]:
     for obs in observations:
         if obs.code != AFFECT_CODE:
             continue
-        # "from" is recorded at logging time; the new affect is the picked modifier ("to")
-        values = [str(v) for k, v in obs.modifiers.items() if k != "from"]
-        new = values[0] if values else None
+        new = obs.picked or None
         if new is None:
             lines.append(f"{clock(obs.t)} affect shifted (new affect not picked)")
         elif previous is None:
