@@ -33,6 +33,7 @@ import orjson
 
 from attune_tui.midi.capture import PortStatus
 from attune_tui.midi.events import RawEvent
+from attune_tui.store.atomic import fsync_dir
 
 HEADER = {"journal": "attune-midi", "version": 1}
 FLUSH_INTERVAL = 0.25
@@ -118,7 +119,7 @@ class JournalWriter:
                 os.write(fd, b"\n")
             self._ports = dict(existing.ports)
         os.fsync(fd)
-        _fsync_dir(path.parent)
+        fsync_dir(path.parent)
         return fd
 
     def _run(self) -> None:
@@ -154,14 +155,6 @@ class JournalWriter:
             return declare + orjson.dumps(record) + b"\n"
         status = {"status": item.status, "port": index, "t": round(item.t, 6)}
         return declare + orjson.dumps(status) + b"\n"
-
-
-def _fsync_dir(directory: Path) -> None:
-    fd = os.open(directory, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
 
 
 def read_journal(path: Path) -> JournalContents:
