@@ -17,7 +17,8 @@ from pydantic import ValidationError
 from attune_tui.errors import InputError, Problem
 from attune_tui.model.preset import Preset
 
-BUILTIN_DIR = Path(__file__).resolve().parent.parent / "presets"
+BUILTIN_DIR = Path(__file__).parent / "builtin_presets"
+"""The shipped presets: a link to the repository's `presets/`, copied into wheels."""
 
 
 def builtin_dir() -> Path:
