@@ -18,13 +18,14 @@ from attune_tui.report import text
 from attune_tui.report.svg import COLOURS, GUIDE, MATCH, MOMENT, timeline_svg
 from attune_tui.report.tables import (
     OTHER,
+    READABLE_MOMENT_HEADER,
     affect_shifts,
     category_of,
     checkin_rows,
     detail,
     heading_facts,
     label_of,
-    moment_verdict,
+    readable_moment_rows,
 )
 from attune_tui.store import SessionData
 
@@ -201,33 +202,8 @@ def _number(value: float | None, digits: int) -> str:
 def _moments(moments: Sequence[Mapping[str, Any]], verdicts: Mapping[str, str]) -> str:
     if not moments:
         return "<p>No attunement moments.</p>"
-    header = (
-        "#",
-        "Time",
-        "Length (s)",
-        "Met in",
-        "Led by",
-        "Pattern",
-        "Strength",
-        "Found by",
-        "Review",
-    )
-    found = {"auto": "MIDI", "manual": "therapist", "both": "MIDI and therapist"}
-    rows = [
-        (
-            str(n),
-            text.span(m["start"], m["end"]),
-            f"{m['end'] - m['start']:.0f}",
-            ", ".join(m["dimensions"]) or "-",
-            m["leader"],
-            m.get("pattern") or "",
-            f"{m['strength']:.2f}",
-            found[m["source"]],
-            moment_verdict(m, verdicts) or "not reviewed",
-        )
-        for n, m in enumerate(moments, start=1)
-    ]
-    return _table(header, rows, numeric=frozenset({0, 2, 6}), nowrap=frozenset({1}))
+    rows = readable_moment_rows(moments, verdicts)
+    return _table(READABLE_MOMENT_HEADER, rows, numeric=frozenset({0, 2, 6}), nowrap=frozenset({1}))
 
 
 def _observations(data: SessionData, preset: Preset | None) -> str:

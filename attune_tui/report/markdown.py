@@ -14,12 +14,13 @@ from attune_tui.analysis.notes import PLAYERS
 from attune_tui.model.preset import Preset
 from attune_tui.report import text
 from attune_tui.report.tables import (
+    READABLE_MOMENT_HEADER,
     affect_shifts,
     checkin_rows,
     code_counts,
     heading_facts,
-    moment_verdict,
     notes_logged,
+    readable_moment_rows,
 )
 from attune_tui.store import SessionData
 
@@ -131,21 +132,8 @@ def _optional(value: object) -> str:
 def _moments(moments: Sequence[Mapping[str, Any]], verdicts: Mapping[str, str]) -> list[str]:
     if not moments:
         return []
-    header = ("#", "Time", "Length", "Met in", "Led by", "Pattern", "Found by", "Review")
-    rows = [
-        (
-            str(n),
-            text.span(m["start"], m["end"]),
-            f"{m['end'] - m['start']:.0f} s",
-            ", ".join(m["dimensions"]) or "-",
-            m["leader"],
-            m.get("pattern") or "",
-            {"auto": "MIDI", "manual": "therapist", "both": "MIDI and therapist"}[m["source"]],
-            moment_verdict(m, verdicts) or "not reviewed",
-        )
-        for n, m in enumerate(moments, start=1)
-    ]
-    return _table(header, rows)
+    rows = readable_moment_rows(moments, verdicts)
+    return _table(READABLE_MOMENT_HEADER, rows)
 
 
 def _episodes(episodes: Sequence[Mapping[str, Any]]) -> list[str]:

@@ -15,7 +15,7 @@ from attune_tui.analyze import AFFECT_CODE
 from attune_tui.model.observation import Observation
 from attune_tui.model.preset import DEFAULT_CHECKIN, Preset
 from attune_tui.model.session import CheckIn
-from attune_tui.report.text import clock
+from attune_tui.report.text import clock, span
 from attune_tui.store import SessionData
 from attune_tui.store.observations import moment_key
 
@@ -30,6 +30,32 @@ OTHER = "other"
 def moment_verdict(moment: Mapping[str, Any], verdicts: Mapping[str, str]) -> str:
     """'accepted', 'rejected' or '' (not reviewed) for an analysis moment."""
     return verdicts.get(moment_key(moment["start"], moment["end"]), "")
+
+
+READABLE_MOMENT_HEADER = (
+    "#", "Time", "Length (s)", "Met in", "Led by", "Pattern", "Strength", "Found by", "Review",
+)  # fmt: skip
+_FOUND_BY = {"auto": "MIDI", "manual": "therapist", "both": "MIDI and therapist"}
+
+
+def readable_moment_rows(
+    moments: Sequence[Mapping[str, Any]], verdicts: Mapping[str, str]
+) -> list[tuple[str, ...]]:
+    """The moments table of the note and the report, in words a reader of either knows."""
+    return [
+        (
+            str(n),
+            span(m["start"], m["end"]),
+            f"{m['end'] - m['start']:.0f}",
+            ", ".join(m["dimensions"]) or "-",
+            m["leader"],
+            m.get("pattern") or "",
+            f"{m['strength']:.2f}",
+            _FOUND_BY[m["source"]],
+            moment_verdict(m, verdicts) or "not reviewed",
+        )
+        for n, m in enumerate(moments, start=1)
+    ]
 
 
 def moment_rows(
