@@ -64,6 +64,8 @@ class EngineCallbacks:
     code: Callable[[str, float], object] = lambda code, t: None
     auto: Callable[[AutoEvent], object] = lambda event: None
     status: Callable[[str, PortStatus, float], object] = lambda port, status, t: None
+    failed: Callable[[str], object] = lambda message: None
+    """The live analysis stopped (a fault in it); the raw capture goes on being recorded."""
 
 
 @dataclass
@@ -103,6 +105,7 @@ class LiveEngine:
         self._thread = threading.Thread(target=self._run, name="attune-engine", daemon=True)
         self._last_stamp = 0.0
         self._state: AttunementState | None = None
+        self.failure: str | None = None
         self.replayer = Replayer(replay, speed, self.capture.hand_off) if replay else None
 
     def start(self) -> None:
@@ -139,18 +142,31 @@ class LiveEngine:
             except queue.Empty:
                 first = None
             if first is not None:
-                self._feed(first)
+                self._take(first)
                 for event in self.capture.drain():
-                    self._feed(event)
+                    self._take(event)
             now = time.monotonic()
-            if now - last_report >= REPORT_INTERVAL_S:
+            if now - last_report >= REPORT_INTERVAL_S and self.failure is None:
                 last_report = now
-                self._report()
+                self._guarded(self._report)
             if self._stop.is_set() and self.capture.queue.empty():
                 return
 
-    def _feed(self, event: RawEvent) -> None:
+    def _take(self, event: RawEvent) -> None:
+        """Journal first, always; then analyse, unless the analysis has already failed."""
         self.journal.append(event)
+        if self.failure is None:
+            self._guarded(self._feed, event)
+
+    def _guarded(self, step: Callable[..., None], *args: RawEvent) -> None:
+        """Run an analysis step; a fault stops the analysis, never the capture."""
+        try:
+            step(*args)
+        except Exception as exc:  # the recording must outlive any fault in the analysis
+            self.failure = f"{type(exc).__name__}: {exc}"
+            self.callbacks.failed(self.failure)
+
+    def _feed(self, event: RawEvent) -> None:
         self._last_stamp = event.t
         routed = self.pipeline.feed(event)
         if routed.code is not None:

@@ -82,6 +82,14 @@ class AutoFound(Message):
         self.event = event
 
 
+class AnalysisFailed(Message):
+    """The live analysis stopped; the capture is still being recorded."""
+
+    def __init__(self, reason: str) -> None:
+        super().__init__()
+        self.reason = reason
+
+
 class PortChanged(Message):
     """A MIDI input disappeared or came back."""
 
@@ -163,6 +171,7 @@ class LiveScreen(Screen[None]):
             code=lambda code, t: post(MidiCode(code, t)),
             auto=lambda event: post(AutoFound(event)),
             status=lambda port, status, t: post(PortChanged(port, status, t)),
+            failed=lambda reason: post(AnalysisFailed(reason)),
         )
         status = self.query_one(MidiStatus)
         self.engine = LiveEngine(
@@ -200,6 +209,12 @@ class LiveScreen(Screen[None]):
         self.query_one(AttunementMeter).show(update)
         if update.moment_began:
             self.notify("Attunement moment", timeout=2)
+
+    def on_analysis_failed(self, message: AnalysisFailed) -> None:
+        self.query_one(MidiStatus).update(
+            f"[b red]Live analysis stopped ({message.reason}).[/] The MIDI is still recorded;"
+            " the review analyses it again."
+        )
 
     def on_midi_code(self, message: MidiCode) -> None:
         code = self.preset.by_code().get(message.code)
