@@ -13,9 +13,9 @@ from typing import Any
 
 import orjson
 
-from attune_tui.analysis.attunement import analyze_attunement, summarize
+from attune_tui.analysis.attunement import AttunementResult, analyze_attunement, summarize
 from attune_tui.analysis.notes import Note
-from attune_tui.analysis.offline import JSON_VERSION, analysis_to_json, analyze_notes
+from attune_tui.analysis.offline import JSON_VERSION, Analysis, analysis_to_json, analyze_notes
 from attune_tui.errors import AttuneError
 from attune_tui.midi.events import RawEvent
 from attune_tui.midi.journal import JournalError, read_journal
@@ -58,20 +58,44 @@ def analyze_events(
 ) -> dict[str, Any]:
     """The `attune analyze` JSON for events, joined with the therapist's own marks."""
     notes, codes = notes_and_codes(events, preset)
-    marks = [(o.code, o.t) for o in observations] + codes
+    features, attunement, summary = _analyze(notes, codes, preset, duration_s, observations, True)
+    moments = [m.to_dict() for m in attunement.moments]
+    document = analysis_to_json(features, moments, summary)
+    document["episodes"] = [e.to_dict() for e in attunement.episodes]
+    return document
+
+
+def summarize_notes(
+    notes: Sequence[Note],
+    preset: Preset,
+    duration_s: float,
+    observations: Sequence[Observation] = (),
+    codes: Sequence[tuple[str, float]] = (),
+) -> dict[str, Any]:
+    """The session summary alone: the same figures as the full analysis's `summary`, without
+    the per-second tempo, which is most of the cost of analysing a long session."""
+    return _analyze(notes, codes, preset, duration_s, observations, False)[2]
+
+
+def _analyze(
+    notes: Sequence[Note],
+    codes: Sequence[tuple[str, float]],
+    preset: Preset,
+    duration_s: float,
+    observations: Sequence[Observation],
+    tempo: bool,
+) -> tuple[Analysis, AttunementResult, dict[str, Any]]:
+    marks = [(o.code, o.t) for o in observations] + list(codes)
     taps = sorted(t for code, t in marks if code == BREATH_CODE)
     manual = sorted(t for code, t in marks if code == ATTUNEMENT_CODE)
-    duration = max(duration_s, notes[-1].end if notes else 0.0)
-    features = analyze_notes(notes, duration, preset.analysis, taps)
+    duration = max(duration_s, max((n.end for n in notes), default=0.0))
+    features = analyze_notes(notes, duration, preset.analysis, taps, tempo=tempo)
     attunement = analyze_attunement(notes, duration, preset.attunement, manual)
     matched = sum(m is True for pa in features.players.values() for m in pa.breath_matched)
     shifts = [o for o in observations if o.code == AFFECT_CODE]
     summary = summarize(attunement, duration, matched, len(shifts)).model_dump(mode="json")
     summary["affect_shifts_near_moments"] = _affect_near_moments(shifts, attunement.moments)
-    moments = [m.to_dict() for m in attunement.moments]
-    document = analysis_to_json(features, moments, summary)
-    document["episodes"] = [e.to_dict() for e in attunement.episodes]
-    return document
+    return features, attunement, summary
 
 
 def _affect_near_moments(
@@ -130,6 +154,14 @@ def analyze_session(
 ) -> dict[str, Any]:
     """A stored session's analysis, the same as the live screen computed while it ran."""
     return analyze_events(session_events(folder), preset, duration_s, observations)
+
+
+def session_summary(data: SessionData, preset: Preset) -> dict[str, Any]:
+    """A stored session's summary, without the per-second tempo: ready well before the full
+    analysis of a long session, and equal to its `summary`."""
+    notes, codes = notes_and_codes(session_events(data.folder), preset)
+    duration = data.session.duration_s or data.log.last_t()
+    return summarize_notes(notes, preset, duration, data.observations, codes)
 
 
 def session_analysis(data: SessionData, preset: Preset, *, fresh: bool = False) -> dict[str, Any]:

@@ -14,6 +14,7 @@ BENCHES = (
     "analysis_speed",
     "attunement_accuracy",
     "attunement_speed",
+    "summary_speed",
     "review_speed",
     "report_export",
 )

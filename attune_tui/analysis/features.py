@@ -31,7 +31,7 @@ from attune_tui.analysis.dynamics import (
 from attune_tui.analysis.notes import Note, Player
 from attune_tui.analysis.phrases import Phrase, PhraseSegmenter
 from attune_tui.analysis.settings import FeatureSettings
-from attune_tui.analysis.tempo import TempoTracker
+from attune_tui.analysis.tempo import TempoEstimate, TempoTracker
 
 GRID_STEP_S = 0.5
 """Spacing of the time grid: twice a second is smoother than a person reads a number, and cheap."""
@@ -140,6 +140,17 @@ def _or_none(values: npt.NDArray[Any], known: npt.NDArray[np.bool_]) -> list[Any
     return boxed.tolist()  # type: ignore[no-any-return]
 
 
+class _NoTempo:
+    """Stands in for the tempo tracker when only phrases, dynamics and events are wanted (the
+    session summary): the tracker is most of the cost of analysing a long session."""
+
+    def add_onset(self, t: float, velocity: int = 64, pitch: int = 60) -> None:
+        """Onsets are not needed without tempo."""
+
+    def estimate(self, t: float) -> TempoEstimate:
+        return TempoEstimate(t, None, 0.0)
+
+
 class PlayerFeatures:
     """Tempo, dynamics, density, register, phrases and silences of one player, on the grid.
 
@@ -149,7 +160,9 @@ class PlayerFeatures:
     should advance to slightly behind its clock if it wants to match offline exactly.
     """
 
-    def __init__(self, player: Player, settings: FeatureSettings | None = None) -> None:
+    def __init__(
+        self, player: Player, settings: FeatureSettings | None = None, *, tempo: bool = True
+    ) -> None:
         self.player: Player = player
         self.settings = settings if settings is not None else FeatureSettings()
         self._onsets: list[float] = []
@@ -163,7 +176,9 @@ class PlayerFeatures:
         self._cum_pitch = _Column(np.int64, 0)
         self._fed = 0  # notes handed to the tempo tracker and phrase segmenter
         self._k = 0  # last grid index processed
-        self._tempo = TempoTracker(self.settings.tempo)
+        self._tempo: TempoTracker | _NoTempo = (
+            TempoTracker(self.settings.tempo) if tempo else _NoTempo()
+        )
         self._segmenter = PhraseSegmenter(player, self.settings.phrases)
         self._boundaries_seen = 0
         self._events: list[AutoEvent] = []

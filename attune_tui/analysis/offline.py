@@ -96,8 +96,13 @@ def analyze_notes(
     duration_s: float,
     settings: FeatureSettings | None = None,
     breath_taps: Sequence[float] = (),
+    *,
+    tempo: bool = True,
 ) -> Analysis:
-    """Run the live per-player trackers over complete notes of a session `duration_s` long."""
+    """Run the live per-player trackers over complete notes of a session `duration_s` long.
+
+    `tempo=False` leaves the tempo out (bpm None): phrases, dynamics and breath matching are
+    the same, at a fraction of the cost, which is what the session summary needs."""
     if duration_s < 0:
         raise ValueError(f"duration_s must not be negative; got {duration_s}")
     settings = settings if settings is not None else FeatureSettings()
@@ -106,7 +111,7 @@ def analyze_notes(
         by_player[note.player].append(note)
     taps = tuple(sorted(breath_taps))
     players = {
-        player: _analyze_player(player, by_player[player], duration_s, settings, taps)
+        player: _analyze_player(player, by_player[player], duration_s, settings, taps, tempo)
         for player in PLAYERS
     }
     return Analysis(duration_s, players, taps, settings)
@@ -118,8 +123,9 @@ def _analyze_player(
     duration_s: float,
     settings: FeatureSettings,
     taps: tuple[float, ...],
+    tempo: bool,
 ) -> PlayerAnalysis:
-    tracker = PlayerFeatures(player, settings)
+    tracker = PlayerFeatures(player, settings, tempo=tempo)
     tracker.add_notes(notes)
     snapshots = tracker.advance(duration_s)
     events = tracker.finish(duration_s)

@@ -29,6 +29,7 @@ from attune_tui.analyze import (
     BREATH_CODE,
     save_analysis,
     session_analysis,
+    session_summary,
 )
 from attune_tui.errors import AttuneError
 from attune_tui.model.observation import Observation, ObservationKind
@@ -111,6 +112,7 @@ class ReviewScreen(Screen[None]):
         self.data = data
         self.preset = preset
         self.analysis: dict[str, Any] | None = None
+        self.quick_summary: dict[str, Any] | None = None
         self.editor: LiveSession | None = None
         self._reanalyse: Timer | None = None
         self.last_export: str | None = None
@@ -193,6 +195,10 @@ class ReviewScreen(Screen[None]):
     def _analyse(self, snapshot: SessionData) -> dict[str, Any]:
         """Runs in a thread: compute and save (with the summary in the session record); the
         result comes back as a worker state change."""
+        if self.analysis is None:  # nothing to show yet: the summary comes first, quickly
+            summary = session_summary(snapshot, self.preset)
+            self.attune.store.save_session(snapshot.session.model_copy(update={"summary": summary}))
+            self.app.call_from_thread(self._show_summary, summary)
         document = session_analysis(snapshot, self.preset, fresh=True)
         save_analysis(snapshot.folder, document)
         session = snapshot.session.model_copy(update={"summary": document["summary"]})
@@ -420,8 +426,12 @@ class ReviewScreen(Screen[None]):
             table.add_row("", f"[dim]{hint}[/dim]")
         pane.update(table)
 
+    def _show_summary(self, summary: dict[str, Any]) -> None:
+        self.quick_summary = summary
+        self._refresh_summary()
+
     def _refresh_summary(self) -> None:
-        summary = self.analysis.get("summary") if self.analysis else None
+        summary = self.analysis.get("summary") if self.analysis else self.quick_summary
         duration = self.timeline.timeline.duration
         lines = summary_sentences(summary, duration, self.data.session.checkin)
         legend = (
