@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import math
 from collections import Counter
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 from attune_tui.analysis.notes import PLAYERS
@@ -146,20 +146,22 @@ def reading(document: Document) -> list[str]:
     leaders = _leader_sentence(summary)
     if leaders:
         lines.append(leaders)
-    episodes = document.get("episodes", ())
-    if len(episodes) <= LISTED:
-        lines.extend(_episode_sentence(e) for e in episodes)
-    else:
-        lines.append(_episodes_sentence(episodes))
+    lines += _listed(document.get("episodes", ()), _episode_sentence, _episodes_sentence)
     breath = _breath_sentence(document)
     if breath:
         lines.append(breath)
     shifts = summary.get("affect_shifts_near_moments", ())
-    if len(shifts) <= LISTED:
-        lines.extend(_affect_sentence(row) for row in shifts)
-    else:
-        lines.append(_affects_sentence(shifts))
+    lines += _listed(shifts, _affect_sentence, _affects_sentence)
     return lines
+
+
+def _listed(
+    rows: Sequence[Mapping[str, Any]],
+    one: Callable[[Mapping[str, Any]], str],
+    many: Callable[[Sequence[Mapping[str, Any]]], str],
+) -> list[str]:
+    """A sentence per row up to LISTED rows; past that, one sentence that sums them up."""
+    return [one(row) for row in rows] if len(rows) <= LISTED else [many(rows)]
 
 
 def _attunement_sentence(document: Document, summary: Mapping[str, Any]) -> str:

@@ -33,19 +33,28 @@ def step(
     return before[-1] if before else None
 
 
+def jump(
+    items: Sequence[T],
+    key_of: Callable[[T], str],
+    time_of: Callable[[T], float],
+    cursor: float,
+    selected: str | None,
+    forward: bool,
+) -> T | None:
+    """The item a jump lands on: stepping from the selected one, else from the cursor."""
+    keys = [key_of(item) for item in items]
+    current = keys.index(selected) if selected in keys else None
+    index = step(items, time_of, cursor, current, forward)
+    return None if index is None else items[index]
+
+
 def next_moment(
     moments: Sequence[MomentBand], cursor: float, selected: str | None, forward: bool
 ) -> MomentBand | None:
-    keys = [m.key for m in moments]
-    current = keys.index(selected) if selected in keys else None
-    index = step(moments, lambda m: m.start, cursor, current, forward)
-    return None if index is None else moments[index]
+    return jump(moments, lambda m: m.key, lambda m: m.start, cursor, selected, forward)
 
 
 def next_observation(
     observations: Sequence[Observation], cursor: float, selected: str | None, forward: bool
 ) -> Observation | None:
-    ids = [o.id for o in observations]
-    current = ids.index(selected) if selected in ids else None
-    index = step(observations, lambda o: o.t, cursor, current, forward)
-    return None if index is None else observations[index]
+    return jump(observations, lambda o: o.id, lambda o: o.t, cursor, selected, forward)
