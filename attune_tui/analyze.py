@@ -7,7 +7,7 @@ music), and builds the versioned JSON of `attune analyze` with moments and summa
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -58,6 +58,16 @@ def analyze_events(
 ) -> dict[str, Any]:
     """The `attune analyze` JSON for events, joined with the therapist's own marks."""
     notes, codes = notes_and_codes(events, preset)
+    return _document(notes, codes, preset, duration_s, observations)
+
+
+def _document(
+    notes: Sequence[Note],
+    codes: Sequence[tuple[str, float]],
+    preset: Preset,
+    duration_s: float,
+    observations: Sequence[Observation],
+) -> dict[str, Any]:
     features, attunement, summary = _analyze(notes, codes, preset, duration_s, observations, True)
     moments = [m.to_dict() for m in attunement.moments]
     document = analysis_to_json(features, moments, summary)
@@ -149,19 +159,19 @@ def session_events(folder: Path) -> list[RawEvent]:
         raise AttuneError(f"{path}: {exc}") from None
 
 
-def analyze_session(
-    folder: Path, preset: Preset, duration_s: float, observations: Sequence[Observation]
+def analyze_stored(
+    data: SessionData,
+    preset: Preset,
+    on_summary: Callable[[dict[str, Any]], object] | None = None,
 ) -> dict[str, Any]:
-    """A stored session's analysis, the same as the live screen computed while it ran."""
-    return analyze_events(session_events(folder), preset, duration_s, observations)
-
-
-def session_summary(data: SessionData, preset: Preset) -> dict[str, Any]:
-    """A stored session's summary, without the per-second tempo: ready well before the full
-    analysis of a long session, and equal to its `summary`."""
+    """Analyse a stored session's capture, read once. With `on_summary`, the summary (equal to
+    the document's, without the per-second tempo) is handed over first: for a long session it
+    is ready well before the full analysis."""
     notes, codes = notes_and_codes(session_events(data.folder), preset)
     duration = data.session.duration_s or data.log.last_t()
-    return summarize_notes(notes, preset, duration, data.observations, codes)
+    if on_summary is not None:
+        on_summary(summarize_notes(notes, preset, duration, data.observations, codes))
+    return _document(notes, codes, preset, duration, data.observations)
 
 
 def session_analysis(data: SessionData, preset: Preset, *, fresh: bool = False) -> dict[str, Any]:
@@ -177,8 +187,7 @@ def session_analysis(data: SessionData, preset: Preset, *, fresh: bool = False) 
             document = None
         if isinstance(document, dict) and document.get("version") == JSON_VERSION:
             return document
-    duration = data.session.duration_s or data.log.last_t()
-    return analyze_session(data.folder, preset, duration, data.observations)
+    return analyze_stored(data, preset)
 
 
 def save_analysis(folder: Path, document: dict[str, Any]) -> None:

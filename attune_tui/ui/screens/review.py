@@ -27,9 +27,8 @@ from attune_tui.analyze import (
     AFFECT_CODE,
     ATTUNEMENT_CODE,
     BREATH_CODE,
+    analyze_stored,
     save_analysis,
-    session_analysis,
-    session_summary,
 )
 from attune_tui.errors import AttuneError
 from attune_tui.model.observation import Observation, ObservationKind
@@ -195,11 +194,15 @@ class ReviewScreen(Screen[None]):
     def _analyse(self, snapshot: SessionData) -> dict[str, Any]:
         """Runs in a thread: compute and save (with the summary in the session record); the
         result comes back as a worker state change."""
-        if self.analysis is None:  # nothing to show yet: the summary comes first, quickly
-            summary = session_summary(snapshot, self.preset)
+
+        def first_summary(summary: dict[str, Any]) -> None:
             self.attune.store.save_session(snapshot.session.model_copy(update={"summary": summary}))
             self.app.call_from_thread(self._show_summary, summary)
-        document = session_analysis(snapshot, self.preset, fresh=True)
+
+        # nothing shown yet: the summary comes first, before the tempo curves are done
+        document = analyze_stored(
+            snapshot, self.preset, first_summary if self.analysis is None else None
+        )
         save_analysis(snapshot.folder, document)
         session = snapshot.session.model_copy(update={"summary": document["summary"]})
         self.attune.store.save_session(session)
