@@ -67,6 +67,13 @@ class Sender:
         self._out.send_message(list(data))
         return sent
 
+    def send_timed(self, data: Sequence[int]) -> tuple[float, float]:
+        """Send one message; `time.monotonic()` just before and just after the call. The thread
+        can be paused between reading the clock and sending, so the send lies in between."""
+        before = time.monotonic()
+        self._out.send_message(list(data))
+        return before, time.monotonic()
+
     def close(self) -> None:
         self._out.close_port()
         self._out.delete()
