@@ -87,6 +87,22 @@ def test_tempo_becomes_unknown_after_a_long_silence() -> None:
     assert after.bpm is None and after.confidence == 0.0
 
 
+def test_candidates_hold_the_levels_the_last_refresh_chose_among() -> None:
+    tracker = TempoTracker()
+    assert len(tracker.candidates) == 0
+    notes = pulse(100.0, 20.0, seed=6)
+    for t in notes:
+        tracker.add_onset(t)
+    est = tracker.estimate(20.0)
+    assert est.bpm is not None
+    cands = tracker.candidates
+    assert any(abs(c - 100.0) <= 4.0 for c in cands)
+    assert any(abs(c - 50.0) <= 2.0 for c in cands)  # the half level competed too
+    assert min(cands) >= TempoSettings().min_bpm and max(cands) <= TempoSettings().max_bpm
+    assert tracker.estimate(40.0).bpm is None
+    assert len(tracker.candidates) == 0  # silence: nothing was chosen among
+
+
 def test_chord_notes_merge_into_one_onset() -> None:
     period = 0.5
     single = [i * period for i in range(40)]
