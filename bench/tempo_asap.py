@@ -35,6 +35,9 @@ STEP_S = 1.0
 MIN_BEATS = 4  # a ground-truth median needs at least three annotated intervals
 TOLERANCE = 0.04
 FACTORS = (1 / 3, 1 / 2, 1.0, 2.0, 3.0)
+# Ratios of estimate to annotation that name a metrical-level error, as labels.
+LEVELS = {"x1/4": 0.25, "x1/3": 1 / 3, "x1/2": 0.5, "x2/3": 2 / 3, "x3/2": 1.5, "x2": 2.0}
+LEVELS |= {"x3": 3.0, "x4": 4.0, "x6": 6.0}
 
 FloatArray = npt.NDArray[np.float64]
 # (merged onset times, estimate time, window) -> bpm or None
@@ -56,12 +59,14 @@ class Score:
     acc1: list[bool] = field(default_factory=list)
     acc2: list[bool] = field(default_factory=list)
     ceiling: list[bool] = field(default_factory=list)  # a candidate within tolerance
+    errors: list[str] = field(default_factory=list)  # per point: "", a level label or "other"
 
     def add(self, est: float | None, truth: float) -> None:
         self.acc1.append(est is not None and abs(est - truth) <= TOLERANCE * truth)
         self.acc2.append(
             est is not None and any(abs(est - truth * f) <= TOLERANCE * truth * f for f in FACTORS)
         )
+        self.errors.append(error_kind(est, truth))
 
     def add_candidates(self, candidates: FloatArray, truth: float) -> None:
         self.ceiling.append(bool((np.abs(candidates - truth) <= TOLERANCE * truth).any()))
@@ -70,6 +75,7 @@ class Score:
         self.acc1 += other.acc1
         self.acc2 += other.acc2
         self.ceiling += other.ceiling
+        self.errors += other.errors
 
     def summary(self) -> dict[str, float | int]:
         n = len(self.acc1)
@@ -81,6 +87,25 @@ class Score:
         if self.ceiling:
             out["candidate_ceiling"] = round(sum(self.ceiling) / len(self.ceiling), 3)
         return out
+
+    def error_shares(self) -> dict[str, float]:
+        """Share of points per kind of miss, largest first: which metrical level was read."""
+        kinds = [k for k in self.errors if k]
+        counts = {k: kinds.count(k) for k in set(kinds)}
+        n = max(len(self.errors), 1)
+        return {k: round(c / n, 3) for k, c in sorted(counts.items(), key=lambda kv: -kv[1])}
+
+
+def error_kind(est: float | None, truth: float) -> str:
+    """ "" when right, else the ratio read instead (e.g. "x3"), "other" or "none"."""
+    if est is None:
+        return "none"
+    if abs(est - truth) <= TOLERANCE * truth:
+        return ""
+    for label, f in LEVELS.items():
+        if abs(est - truth * f) <= TOLERANCE * truth * f:
+            return label
+    return "other"
 
 
 def note_ons(path: Path) -> list[tuple[float, int, int]]:
@@ -331,6 +356,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     print(f"scored points: {n_points}")
     ceiling = {s: table["tracker"][s]["candidate_ceiling"] for s in ("tuning", "held_out")}
     print(f"tracker candidates include the annotated tempo (ceiling for Acc1): {ceiling}")
+    misses = {s: scores["tracker"][s].error_shares() for s in ("tuning", "held_out")}
+    print(f"tracker misses by level read (share of points): {misses}")
     print(f"tracker: {us_per_call:.1f} us per estimate (incl. add_onset), {calls} estimates")
     print("steady pulses (Acc1):", {k: v["acc1"] for k, v in steady.items()})
     print(
@@ -354,6 +381,7 @@ def main(argv: Sequence[str] | None = None) -> int:
                 s: [f"{c}/{t}" for c, t, sp in pieces if sp == s] for s in ("tuning", "held_out")
             },
             "accuracy": table,
+            "tracker_misses": misses,
             "steady_pulse": steady,
             "scenario_steady": scenarios,
             "tracker_us_per_estimate": round(us_per_call, 2),
