@@ -22,6 +22,9 @@ from attune_tui.midi.ports import InputPort, MidiSystem
 __all__ = ["jack", "jack_session"]
 
 STAMP_TOLERANCE = 0.005
+SETTLE_S = 0.05
+"""Wait after a port is reported connected before a timed send: JACK applies a new connection
+at a later cycle, and a message sent meanwhile waits for the graph, not for the capture."""
 StatusQueue = queue.SimpleQueue[tuple[str, PortStatus, float]]
 _LIBC = ctypes.PyDLL(None)
 
@@ -131,6 +134,7 @@ def test_capture_from_a_port_stamps_on_arrival_and_drops_system_messages(jack: s
     try:
         capture.start()
         assert statuses.get(timeout=1)[:2] == (sender.name, "connected")
+        time.sleep(SETTLE_S)
         sent = play_scale(sender, clock)
         events = collect(capture, len(sent))
         time.sleep(0.1)
@@ -193,6 +197,7 @@ def test_unplugged_port_is_reported_and_reopened(jack: str) -> None:
         port, status, t = statuses.get(timeout=2.0)
         assert (port, status) == (sender.name, "connected")
         assert t - replugged < 2.0
+        time.sleep(SETTLE_S)
 
         t_sent = clock.at(sender.send([0x90, 62, 70]))
         events = collect(capture, 1)
