@@ -32,7 +32,9 @@ def jack_session() -> Iterator[str]:
         pytest.skip(JACKD_MISSING)
     # Synchronous mode: on a loaded machine an asynchronous server drops a late client's cycle,
     # which would test the machine, not attune (see bench.midi_ingest for both modes).
-    with private_jack("attune-test", options=["-S"]) as name:
+    # 64 frames only, retried: two cycles of transport at 64 (2.7 ms) leave room in the 5 ms stamp
+    # bound; at the 128 frames `private_jack` would fall back to, two cycles alone take 5.3 ms.
+    with private_jack("attune-test", periods=(64, 64, 64), options=["-S"]) as name:
         yield name
 
 
