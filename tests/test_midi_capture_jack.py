@@ -214,6 +214,7 @@ def test_stamps_stay_true_while_python_is_busy(jack: str) -> None:
     capture = Capture(clock, [sender.name], backend=BACKEND)
     try:
         capture.start()
+        time.sleep(SETTLE_S)
         for pitch in (48, 52, 55):
             sender.send([0x90, pitch, 60])
             time.sleep(0.01)
