@@ -25,7 +25,7 @@ import numpy as np
 from attune_tui.analysis.settings import TempoSettings
 from attune_tui.analysis.tempo_evidence import Evidence
 from attune_tui.analysis.tempo_filter import TempoFilter
-from attune_tui.analysis.tempo_grid import FloatArray
+from attune_tui.analysis.tempo_grid import FloatArray, IntArray
 
 __all__ = ["TempoEstimate", "TempoSettings", "TempoTracker", "tempo_series"]
 
@@ -68,7 +68,7 @@ class TempoTracker:
         self._post_t = -math.inf
         self._result: tuple[float | None, float] = (None, 0.0)
         self._refreshed = -math.inf
-        self._candidates: FloatArray = np.zeros(0)
+        self._bins: IntArray = np.zeros(0, dtype=np.intp)  # candidates of the last refresh
         self._radius = (len(g.smooth) - 1) // 2
         floor = np.full(g.n_tempo, settings.likelihood_floor)
         self._floor: FloatArray = np.convolve(floor, g.smooth, mode="same")
@@ -115,7 +115,7 @@ class TempoTracker:
             held += sum(1 for chord in self._pending[:ready] if chord[0] >= cutoff)
         if held < self._s.min_onsets:
             self._filter.reset()
-            self._candidates = np.zeros(0)
+            self._bins = self._bins[:0]
             self._result = (None, 0.0)
             self._refreshed = -math.inf
             return TempoEstimate(t, None, 0.0)
@@ -130,7 +130,8 @@ class TempoTracker:
     @property
     def candidates(self) -> FloatArray:
         """Tempi (BPM) the last refresh chose among: tells a wrong level from a missed pulse."""
-        return self._candidates
+        out: FloatArray = self._g.bpm.take(self._bins)
+        return out
 
     def _take(self, chords: list[tuple[float, float, float]]) -> None:
         """Append complete chords to the onset lists and their buffer."""
@@ -174,7 +175,7 @@ class TempoTracker:
         h = self._head
         span = self._t[-1] - self._t[h]
         bins, score = self._ev.scores(len(self._t) - h, span, self._bass_held >= 2)
-        self._candidates = self._g.bpm.take(bins)
+        self._bins = bins
         if not len(bins):
             return self._floor
         score -= score.max()
