@@ -45,6 +45,11 @@ def jack(jack_session: str, monkeypatch: pytest.MonkeyPatch) -> str:
     return jack_session
 
 
+ROUTING_S = 0.05
+"""How long a test waits after a connection is made before it sends: JACK applies a new
+connection at a later cycle, and a message sent before then is not routed to the new reader."""
+
+
 class Sender:
     """Another program's MIDI output: a virtual JACK port the app opens as an input.
 

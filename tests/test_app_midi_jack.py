@@ -5,7 +5,7 @@ from __future__ import annotations
 import threading
 import time
 
-from jack import BACKEND, Sender, jack, jack_session, unique
+from jack import BACKEND, ROUTING_S, Sender, jack, jack_session, unique
 
 from attune_tui.analyze import session_analysis
 from attune_tui.clock import SessionClock
@@ -30,6 +30,7 @@ async def test_app_captures_analyses_and_survives_unplugging(jack: str, store: S
         engine = screen.engine
         clock = screen.live.clock
         await _until(pilot, lambda: engine.capture.connected().get(sender.name, False))
+        await pilot.pause(ROUTING_S)
 
         sent: list[tuple[float, float, tuple[int, ...]]] = []
         player = threading.Thread(target=_play, args=(sender, clock, sent), daemon=True)
@@ -60,6 +61,7 @@ async def test_app_captures_analyses_and_survives_unplugging(jack: str, store: S
                 and "disconnected" not in str(screen.query_one(MidiStatus).render())
             ),
         )
+        await pilot.pause(ROUTING_S)
         after = sender.send((0x90, 72, 80))
         await _until(
             pilot,

@@ -12,7 +12,7 @@ from typing import Any
 
 import pytest
 import rtmidi
-from jack import BACKEND, Sender, jack, jack_session, unique
+from jack import BACKEND, ROUTING_S, Sender, jack, jack_session, unique
 
 from attune_tui.clock import SessionClock
 from attune_tui.midi.capture import Capture, PortStatus
@@ -22,9 +22,6 @@ from attune_tui.midi.ports import InputPort, MidiSystem
 __all__ = ["jack", "jack_session"]
 
 STAMP_TOLERANCE = 0.005
-SETTLE_S = 0.05
-"""Wait after a port is reported connected before a timed send: JACK applies a new connection
-at a later cycle, and a message sent meanwhile waits for the graph, not for the capture."""
 StatusQueue = queue.SimpleQueue[tuple[str, PortStatus, float]]
 _LIBC = ctypes.PyDLL(None)
 
@@ -33,6 +30,26 @@ def hold_gil(seconds: float) -> None:
     """Keep every other Python thread waiting, as a long `json.dumps` does: a C call made
     through `PyDLL` keeps the GIL."""
     _LIBC.usleep(round(seconds * 1e6))
+
+
+def watched(clock: SessionClock, sender: Sender) -> tuple[Capture, StatusQueue]:
+    """A capture of the sender's port that reports its connection changes to a queue."""
+    statuses: StatusQueue = queue.SimpleQueue()
+    capture = Capture(
+        clock,
+        [sender.name],
+        backend=BACKEND,
+        on_status=lambda port, status, t: statuses.put((port, status, t)),
+    )
+    return capture, statuses
+
+
+def connected(statuses: StatusQueue, sender: Sender, timeout: float) -> float:
+    """Wait until the sender's port is reported connected and routed; the report's time."""
+    port, status, t = statuses.get(timeout=timeout)
+    assert (port, status) == (sender.name, "connected")
+    time.sleep(ROUTING_S)
+    return t
 
 
 def collect(capture: Capture, count: int, timeout: float = 2.0) -> list[RawEvent]:
@@ -124,17 +141,10 @@ def play_scale(sender: Sender, clock: SessionClock) -> list[tuple[float, tuple[i
 def test_capture_from_a_port_stamps_on_arrival_and_drops_system_messages(jack: str) -> None:
     clock = SessionClock()
     sender = Sender(unique("keys"))
-    statuses: StatusQueue = queue.SimpleQueue()
-    capture = Capture(
-        clock,
-        [sender.name],
-        backend=BACKEND,
-        on_status=lambda port, status, t: statuses.put((port, status, t)),
-    )
+    capture, statuses = watched(clock, sender)
     try:
         capture.start()
-        assert statuses.get(timeout=1)[:2] == (sender.name, "connected")
-        time.sleep(SETTLE_S)
+        connected(statuses, sender, timeout=1.0)
         sent = play_scale(sender, clock)
         events = collect(capture, len(sent))
         time.sleep(0.1)
@@ -157,6 +167,7 @@ def test_virtual_input_receives_from_other_programs(jack: str) -> None:
         capture.start()
         ports = out.get_ports()
         out.open_port(next(i for i, port in enumerate(ports) if port.endswith(f":{name}")))
+        time.sleep(ROUTING_S)
         t_sent = clock.now()
         out.send_message([0x91, 48, 90])
         events = collect(capture, 1)
@@ -172,16 +183,10 @@ def test_unplugged_port_is_reported_and_reopened(jack: str) -> None:
     clock = SessionClock()
     client = unique("piano")
     sender = Sender(client)
-    statuses: StatusQueue = queue.SimpleQueue()
-    capture = Capture(
-        clock,
-        [sender.name],
-        backend=BACKEND,
-        on_status=lambda port, status, t: statuses.put((port, status, t)),
-    )
+    capture, statuses = watched(clock, sender)
     try:
         capture.start()
-        assert statuses.get(timeout=1)[1] == "connected"
+        connected(statuses, sender, timeout=1.0)
         sender.send([0x90, 60, 80])
         assert len(collect(capture, 1)) == 1
 
@@ -194,10 +199,7 @@ def test_unplugged_port_is_reported_and_reopened(jack: str) -> None:
 
         sender = Sender(client)
         replugged = clock.now()
-        port, status, t = statuses.get(timeout=2.0)
-        assert (port, status) == (sender.name, "connected")
-        assert t - replugged < 2.0
-        time.sleep(SETTLE_S)
+        assert connected(statuses, sender, timeout=2.0) - replugged < 2.0
 
         t_sent = clock.at(sender.send([0x90, 62, 70]))
         events = collect(capture, 1)
@@ -211,10 +213,10 @@ def test_unplugged_port_is_reported_and_reopened(jack: str) -> None:
 def test_stamps_stay_true_while_python_is_busy(jack: str) -> None:
     clock = SessionClock()
     sender = Sender(unique("keys"))
-    capture = Capture(clock, [sender.name], backend=BACKEND)
+    capture, statuses = watched(clock, sender)
     try:
         capture.start()
-        time.sleep(SETTLE_S)
+        connected(statuses, sender, timeout=1.0)
         for pitch in (48, 52, 55):
             sender.send([0x90, pitch, 60])
             time.sleep(0.01)
