@@ -4,10 +4,11 @@ filtering, virtual input, replugging, a busy interpreter)."""
 from __future__ import annotations
 
 import ctypes
+import gc
 import queue
 import time
 from collections import deque
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from typing import Any
 
 import pytest
@@ -24,6 +25,15 @@ __all__ = ["jack", "jack_session"]
 STAMP_TOLERANCE = 0.005
 StatusQueue = queue.SimpleQueue[tuple[str, PortStatus, float]]
 _LIBC = ctypes.PyDLL(None)
+
+
+@pytest.fixture(autouse=True)
+def frozen_heap() -> Iterator[None]:
+    """Freeze what earlier tests left, as the app freezes its start-up heap: a full collection of
+    the suite's objects holds the GIL for up to 0.3 s and stalls the capture thread."""
+    gc.freeze()
+    yield
+    gc.unfreeze()
 
 
 def hold_gil(seconds: float) -> None:

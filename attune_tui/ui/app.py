@@ -6,6 +6,7 @@ that the order of things (journal closed, record written, lock released) lives i
 
 from __future__ import annotations
 
+import gc
 import tomllib
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -76,6 +77,10 @@ class AttuneApp(App[int]):
             )
 
     def on_mount(self) -> None:
+        # Everything built so far (imports, presets, widgets) lives as long as the app. Frozen,
+        # it is left out of the collector's full passes, which hold the GIL and so stall the
+        # MIDI capture thread and the screen for tens of milliseconds.
+        gc.freeze()
         self._apply_keymap()
         for failure in self.preset_failures:
             self.notify(str(failure), title="Preset not loaded", severity="warning", timeout=15)
@@ -178,6 +183,7 @@ class AttuneApp(App[int]):
     def on_unmount(self) -> None:
         if self.live is not None:
             self.live.close()
+        gc.unfreeze()
 
     def _apply_keymap(self) -> None:
         """`keymap.toml` in the config folder remaps bindings by id, e.g. `"live.undo" = "z"`."""
