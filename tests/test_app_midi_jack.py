@@ -5,7 +5,16 @@ from __future__ import annotations
 import threading
 import time
 
-from jack import BACKEND, ROUTING_S, Sender, jack, jack_session, unique
+from jack import (
+    BACKEND,
+    ROUTING_S,
+    Sender,
+    check_stamps,
+    jack,
+    jack_session,
+    rerun_if_late,
+    unique,
+)
 
 from attune_tui.analyze import session_analysis
 from attune_tui.clock import SessionClock
@@ -21,6 +30,7 @@ __all__ = ["jack", "jack_session"]
 BEAT = 0.4  # 150 BPM
 
 
+@rerun_if_late
 async def test_app_captures_analyses_and_survives_unplugging(jack: str, store: Store) -> None:
     sender = Sender(unique("keys"))
     app = AttuneApp(store, start=LiveRequest(client="C-014", midi=(sender.name,), backend=BACKEND))
@@ -91,18 +101,11 @@ async def test_app_captures_analyses_and_survives_unplugging(jack: str, store: S
     assert len(notes_on) == len(sent) + 1
     assert [e.data for e in notes_on[: len(sent)]] == [d for _, _, d in sent]
     # A stamp is never before the send, and within 5 ms of it. The send lies between the clock
-    # readings around the send call. JACK's dummy driver on a shared 2-core VM now and then
-    # delivers a whole cycle late (seen: 6-30 ms, both players' notes of a beat alike), which
-    # is the server's delay, not attune's stamping: allow that for at most one beat in ten.
+    # readings around the send call. While the hypervisor takes the CPU (see `LATE_RERUNS`), JACK
+    # delivers a beat's notes late together (seen: 6-30 ms): allow that for one beat in ten.
     # test_midi_capture_jack checks every stamp within 5 ms on a capture without the app.
     stamped = list(zip(sent, notes_on, strict=False))
-    assert all(before <= event.t for (before, _, _), event in stamped)
-    late = [
-        (i, round(event.t - after, 4))
-        for i, ((_, after, _), event) in enumerate(stamped)
-        if event.t - after >= 0.005
-    ]
-    assert len(late) <= len(sent) // 10 and all(d < 0.05 for _, d in late), late
+    check_stamps([(e.t, before, after) for (before, after, _), e in stamped], len(sent) // 10)
     assert [s.status for s in capture.statuses][:3] == ["connected", "disconnected", "connected"]
     preset = load_all(None)[0]["free-improvisation"]
     analysis = session_analysis(data, preset)

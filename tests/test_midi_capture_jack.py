@@ -13,7 +13,16 @@ from typing import Any
 
 import pytest
 import rtmidi
-from jack import BACKEND, ROUTING_S, Sender, jack, jack_session, unique
+from jack import (
+    BACKEND,
+    ROUTING_S,
+    Sender,
+    check_stamps,
+    jack,
+    jack_session,
+    rerun_if_late,
+    unique,
+)
 
 from attune_tui.clock import SessionClock
 from attune_tui.midi.capture import Capture, PortStatus
@@ -22,7 +31,6 @@ from attune_tui.midi.ports import InputPort, MidiSystem
 
 __all__ = ["jack", "jack_session"]
 
-STAMP_TOLERANCE = 0.005
 StatusQueue = queue.SimpleQueue[tuple[str, PortStatus, float]]
 _LIBC = ctypes.PyDLL(None)
 
@@ -148,6 +156,7 @@ def play_scale(sender: Sender, clock: SessionClock) -> list[tuple[float, tuple[i
     return sent
 
 
+@rerun_if_late
 def test_capture_from_a_port_stamps_on_arrival_and_drops_system_messages(jack: str) -> None:
     clock = SessionClock()
     sender = Sender(unique("keys"))
@@ -164,10 +173,10 @@ def test_capture_from_a_port_stamps_on_arrival_and_drops_system_messages(jack: s
         sender.close()
     assert [event.data for event in events] == [data for _, data in sent]
     assert {event.port for event in events} == {sender.name}
-    for event, (t_sent, _) in zip(events, sent, strict=True):
-        assert 0.0 <= event.t - t_sent < STAMP_TOLERANCE, (event, t_sent)
+    check_stamps([(e.t, t_sent, t_sent) for e, (t_sent, _) in zip(events, sent, strict=True)])
 
 
+@rerun_if_late
 def test_virtual_input_receives_from_other_programs(jack: str) -> None:
     clock = SessionClock()
     name = unique("attune-in")
@@ -186,9 +195,10 @@ def test_virtual_input_receives_from_other_programs(jack: str) -> None:
         out.delete()
         capture.close()
     assert [(event.port, event.data) for event in events] == [(name, (0x91, 48, 90))]
-    assert 0.0 <= events[0].t - t_sent < STAMP_TOLERANCE
+    check_stamps([(events[0].t, t_sent, t_sent)])
 
 
+@rerun_if_late
 def test_unplugged_port_is_reported_and_reopened(jack: str) -> None:
     clock = SessionClock()
     client = unique("piano")
@@ -217,9 +227,10 @@ def test_unplugged_port_is_reported_and_reopened(jack: str) -> None:
         capture.close()
         sender.close()
     assert [event.data for event in events] == [(0x90, 62, 70)]
-    assert 0.0 <= events[0].t - t_sent < STAMP_TOLERANCE
+    check_stamps([(events[0].t, t_sent, t_sent)])
 
 
+@rerun_if_late
 def test_stamps_stay_true_while_python_is_busy(jack: str) -> None:
     clock = SessionClock()
     sender = Sender(unique("keys"))
@@ -238,4 +249,4 @@ def test_stamps_stay_true_while_python_is_busy(jack: str) -> None:
         capture.close()
         sender.close()
     assert [event.data for event in events] == [(0x90, 60, 80)]
-    assert 0.0 <= events[0].t - t_sent < STAMP_TOLERANCE
+    check_stamps([(events[0].t, t_sent, t_sent)])
