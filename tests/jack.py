@@ -62,20 +62,28 @@ class LateStamp(AssertionError):
     """A stamp came later than `STAMP_TOLERANCE` after its send."""
 
 
-def check_stamps(sends: Sequence[tuple[float, float, float]], allowed_late: int = 0) -> None:
-    """(stamp, clock before the send, clock after it) per message: no stamp before its send; at
-    most `allowed_late` beyond the bound after it, and none by 50 ms or more."""
-    early = [(i, stamp, before) for i, (stamp, before, _) in enumerate(sends) if stamp < before]
+def check_stamps(
+    stamps: Sequence[float],
+    sent: Sequence[float],
+    sent_by: Sequence[float] | None = None,
+    allowed_late: int = 0,
+) -> None:
+    """Each stamp against its send: the clock just before the send call (`sent`) and just after
+    it (`sent_by`, the same when not given). No stamp before its send; at most `allowed_late`
+    beyond the bound after it, and none by 50 ms or more."""
+    after = sent if sent_by is None else sent_by
+    rows = list(zip(stamps, sent, after, strict=True))
+    early = [(i, stamp, before) for i, (stamp, before, _) in enumerate(rows) if stamp < before]
     assert not early, f"stamps before their send: {early}"
     late = [
-        (i, round(stamp - after, 4))
-        for i, (stamp, _, after) in enumerate(sends)
-        if stamp - after >= STAMP_TOLERANCE
+        (i, round(stamp - by, 4))
+        for i, (stamp, _, by) in enumerate(rows)
+        if stamp - by >= STAMP_TOLERANCE
     ]
     assert all(delay < 0.05 for _, delay in late), f"stamps 50 ms or more late: {late}"
     if len(late) > allowed_late:
         raise LateStamp(
-            f"{len(late)} of {len(sends)} stamps {STAMP_TOLERANCE * 1000:g} ms or more after "
+            f"{len(late)} of {len(rows)} stamps {STAMP_TOLERANCE * 1000:g} ms or more after "
             f"their send (allowed {allowed_late}): {late}"
         )
 

@@ -104,8 +104,9 @@ async def test_app_captures_analyses_and_survives_unplugging(jack: str, store: S
     # readings around the send call. While the hypervisor takes the CPU (see `LATE_RERUNS`), JACK
     # delivers a beat's notes late together (seen: 6-30 ms): allow that for one beat in ten.
     # test_midi_capture_jack checks every stamp within 5 ms on a capture without the app.
-    stamped = list(zip(sent, notes_on, strict=False))
-    check_stamps([(e.t, before, after) for (before, after, _), e in stamped], len(sent) // 10)
+    stamps = [event.t for event in notes_on[: len(sent)]]
+    befores, afters = [before for before, _, _ in sent], [after for _, after, _ in sent]
+    check_stamps(stamps, befores, afters, allowed_late=len(sent) // 10)
     assert [s.status for s in capture.statuses][:3] == ["connected", "disconnected", "connected"]
     preset = load_all(None)[0]["free-improvisation"]
     analysis = session_analysis(data, preset)

@@ -173,7 +173,7 @@ def test_capture_from_a_port_stamps_on_arrival_and_drops_system_messages(jack: s
         sender.close()
     assert [event.data for event in events] == [data for _, data in sent]
     assert {event.port for event in events} == {sender.name}
-    check_stamps([(e.t, t_sent, t_sent) for e, (t_sent, _) in zip(events, sent, strict=True)])
+    check_stamps([event.t for event in events], [t_sent for t_sent, _ in sent])
 
 
 @rerun_if_late
@@ -195,7 +195,7 @@ def test_virtual_input_receives_from_other_programs(jack: str) -> None:
         out.delete()
         capture.close()
     assert [(event.port, event.data) for event in events] == [(name, (0x91, 48, 90))]
-    check_stamps([(events[0].t, t_sent, t_sent)])
+    check_stamps([events[0].t], [t_sent])
 
 
 @rerun_if_late
@@ -227,7 +227,7 @@ def test_unplugged_port_is_reported_and_reopened(jack: str) -> None:
         capture.close()
         sender.close()
     assert [event.data for event in events] == [(0x90, 62, 70)]
-    check_stamps([(events[0].t, t_sent, t_sent)])
+    check_stamps([events[0].t], [t_sent])
 
 
 @rerun_if_late
@@ -249,4 +249,4 @@ def test_stamps_stay_true_while_python_is_busy(jack: str) -> None:
         capture.close()
         sender.close()
     assert [event.data for event in events] == [(0x90, 60, 80)]
-    check_stamps([(events[0].t, t_sent, t_sent)])
+    check_stamps([events[0].t], [t_sent])
