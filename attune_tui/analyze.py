@@ -20,7 +20,7 @@ from attune_tui.errors import AttuneError
 from attune_tui.midi.events import RawEvent
 from attune_tui.midi.journal import JournalError, read_journal
 from attune_tui.midi.pipeline import MidiPipeline
-from attune_tui.midi.smf import read_events
+from attune_tui.midi.replay import load_events
 from attune_tui.model.observation import Observation
 from attune_tui.model.preset import Preset
 from attune_tui.store import SessionData
@@ -138,12 +138,7 @@ def _affect_near_moments(
 
 def analyze_file(path: Path, preset: Preset) -> dict[str, Any]:
     """`attune analyze FILE.mid`: a Standard MIDI File analysed as a session."""
-    if not path.is_file():
-        raise AttuneError(f"{path}: no such file; give the path of a .mid file")
-    try:
-        events = read_events(path)
-    except (OSError, ValueError, EOFError) as exc:
-        raise AttuneError(f"{path}: not a readable Standard MIDI File ({exc})") from None
+    events = load_events(path)
     duration = events[-1].t if events else 0.0
     return analyze_events(events, preset, duration)
 

@@ -146,6 +146,7 @@ def _session_start(args: argparse.Namespace) -> int:
         client = validate_client_code(args.client)
     except ValueError as exc:
         raise AttuneError(f"--client: {exc}") from None
+    _check_replay(args)
     request = LiveRequest(
         client=client,
         preset=args.preset,
@@ -160,6 +161,8 @@ def _session_start(args: argparse.Namespace) -> int:
 def _session_continue(args: argparse.Namespace) -> int:
     from attune_tui.ui.app import LiveRequest, run_app
 
+    _store(args).load(args.session)  # a missing or unreadable session is an error, not a screen
+    _check_replay(args)
     request = LiveRequest(
         session_id=args.session,
         midi=tuple(args.midi),
@@ -171,18 +174,30 @@ def _session_continue(args: argparse.Namespace) -> int:
 
 
 def _demo(args: argparse.Namespace) -> int:
+    from attune_tui.midi.replay import check_speed
     from attune_tui.ui.app import LiveRequest, run_app
 
     data = Path(__file__).parent / "data" / "demo.mid"
+    check_speed(args.speed)
     request = LiveRequest(
         client="C-000", preset="free-improvisation", replay=data, speed=args.speed
     )
     return run_app(_store(args), start=request)
 
 
+def _check_replay(args: argparse.Namespace) -> None:
+    """A bad `--replay` file or `--speed` is refused before any screen opens or session starts."""
+    from attune_tui.midi.replay import check_speed, load_events
+
+    if args.replay is not None:
+        check_speed(args.speed)
+        load_events(args.replay)
+
+
 def _review(args: argparse.Namespace) -> int:
     from attune_tui.ui.app import run_app
 
+    _store(args).load(args.session)  # a missing or unreadable session is an error, not a screen
     return run_app(_store(args), start=None, review=args.session)
 
 
@@ -221,11 +236,16 @@ def _clients(args: argparse.Namespace) -> int:
 def _export(args: argparse.Namespace) -> int:
     from attune_tui.report.export import export_all, export_session
 
+    def warn(message: str) -> None:
+        print(f"warning: {message}", file=sys.stderr)
+
     store = _store(args)
     if args.all:
-        payload = export_all(store, args.format, redact=args.redact)
+        if args.session:
+            raise AttuneError("export: give a SESSION or --all, not both")
+        payload = export_all(store, args.format, redact=args.redact, warn=warn)
     elif args.session:
-        payload = export_session(store, args.session, args.format, redact=args.redact)
+        payload = export_session(store, args.session, args.format, args.redact, warn)
     else:
         raise AttuneError("export: name a SESSION (see `attune sessions`) or give --all")
     _write_out(payload, args.out)

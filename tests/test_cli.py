@@ -89,3 +89,61 @@ def test_no_midi_system_is_one_line_without_library_noise() -> None:
     assert result.returncode == 2
     assert result.stderr.count("\n") == 1, result.stderr  # no "ALSA lib ..." line from C
     assert result.stderr.startswith("attune: No MIDI system")
+
+
+BAD_INPUTS = [
+    (["session", "start", "--client", "C-015", "--replay", "{tmp}/nope.mid"], "no such file"),
+    (["session", "start", "--client", "C-015", "--replay", "{tmp}"], "is a folder"),
+    (["session", "start", "--client", "C-015", "--replay", "{tmp}/cut.mid"], "ends early"),
+    (["session", "start", "--client", "C-015", "--replay", "{tmp}/noise.mid"], "not a readable"),
+    (["demo", "--speed", "0"], "give a replay speed above 0"),
+    (["demo", "--speed", "nan"], "give a replay speed above 0"),
+    (["review", "nosuch"], "no session 'nosuch'"),
+    (["session", "continue", "nosuch"], "no session 'nosuch'"),
+    (["analyze", "{tmp}"], "is a folder"),
+    (["analyze", "{tmp}/cut.mid"], "ends early"),
+]
+
+
+@pytest.mark.parametrize(("words", "said"), BAD_INPUTS, ids=lambda x: str(x)[:40])
+def test_bad_input_is_refused_before_any_screen_opens(
+    store: Store, tmp_path: Path, words: list[str], said: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """These used to open the app and crash in it (exit 0) or leave a session open."""
+    (tmp_path / "cut.mid").write_bytes(b"MThd\x00\x00\x00\x06\x00\x01")
+    (tmp_path / "noise.mid").write_bytes(b"RIFF" + bytes(range(60)))
+    assert main([w.format(tmp=tmp_path) for w in words]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("attune: ") and err.count("\n") == 1 and said in err, err
+    assert store.sessions() == ([], [])  # nothing started
+
+
+def test_export_warns_of_skipped_damaged_records(
+    store: Store, capsys: pytest.CaptureFixture[str]
+) -> None:
+    session_id = _filled(store)
+    journal = store.folder(session_id) / "journal.jsonl"
+    lines = journal.read_bytes().split(b"\n")
+    journal.write_bytes(b"\n".join([lines[0], b"GARBAGE", *lines[1:]]) + b'{"op":"add","obs":{"id')
+    assert main(["export", session_id, "--format", "csv"]) == 0
+    out = capsys.readouterr()
+    assert len(list(csv.DictReader(io.StringIO(out.out)))) == 2  # the readable rows, all of them
+    warnings = [line for line in out.err.splitlines() if line.startswith("warning: ")]
+    assert len(warnings) == 2, out.err
+    assert (
+        "journal.jsonl:2: unreadable line" in warnings[0] and "incomplete last line" in warnings[1]
+    )
+    assert main(["export", "--all", "--format", "csv"]) == 0
+    assert capsys.readouterr().err.count("warning: ") == 2
+    assert main(["export", session_id, "--all", "--format", "csv"]) == 2
+    assert "not both" in capsys.readouterr().err
+
+
+def test_a_damaged_client_list_does_not_stop_a_session(store: Store) -> None:
+    (store.root / "clients.json").write_text('{"_default": {"1": ', encoding="utf-8")
+    live = store.start_session("C-015", "free-improvisation", [])
+    live.add("tempo", 1.0)
+    live.end(None)
+    live.close()
+    assert store.load(live.session.id).session.client == "C-015"
+    assert (store.root / "clients.json").read_text(encoding="utf-8") == '{"_default": {"1": '

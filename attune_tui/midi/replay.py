@@ -13,18 +13,43 @@ import time
 from collections.abc import Sequence
 from pathlib import Path
 
+from attune_tui.errors import AttuneError
 from attune_tui.midi.events import MessageCallback, RawEvent
-from attune_tui.midi.journal import read_journal
+from attune_tui.midi.journal import JournalError, read_journal
 from attune_tui.midi.smf import read_events
 
 MIDI_SUFFIXES = (".mid", ".midi", ".smf")
 
 
 def load_events(path: Path) -> list[RawEvent]:
-    """Events of a Standard MIDI File, or of a raw capture journal (any other suffix)."""
-    if path.suffix.lower() in MIDI_SUFFIXES:
-        return read_events(path)
-    return read_journal(path).events
+    """Events of a Standard MIDI File, or of a raw capture journal (any other suffix).
+
+    Every way a file can be unusable becomes one `AttuneError` naming the file and the fix, so
+    a bad `--replay` or `analyze` argument is a message, never a traceback.
+    """
+    fix = "give the path of a .mid file (or of a session's capture journal)"
+    if path.is_dir():
+        raise AttuneError(f"{path}: is a folder; {fix}")
+    if not path.is_file():
+        raise AttuneError(f"{path}: no such file; {fix}")
+    midi = path.suffix.lower() in MIDI_SUFFIXES
+    try:
+        return read_events(path) if midi else read_journal(path).events
+    except EOFError:
+        reason = "it ends early: the file is empty or was cut short"
+    except OSError as exc:
+        reason = exc.strerror or str(exc)
+    except (ValueError, KeyError, IndexError, JournalError) as exc:
+        reason = str(exc) or type(exc).__name__
+    what = "a readable Standard MIDI File" if midi else "a readable capture journal"
+    raise AttuneError(f"{path}: not {what} ({reason}); save or export the file again")
+
+
+def check_speed(speed: float) -> float:
+    """Replay speed, refused unless it is a positive finite number."""
+    if not speed > 0 or speed == float("inf"):
+        raise AttuneError(f"--speed {speed:g}: give a replay speed above 0, e.g. 1 or 2")
+    return speed
 
 
 class Replayer:
