@@ -193,9 +193,25 @@ def _format(fmt: str) -> Format:
     return found
 
 
-def export_session(store: Store, session_id: str, fmt: str, redact: bool = False) -> bytes:
-    """One session in one format, as the bytes of the file to write."""
-    return _format(fmt).render(SessionReport(prepared(store.load(session_id), redact), redact))
+Warn = Callable[[str], None]
+
+
+def _ignore(_: str) -> None:
+    pass
+
+
+def export_session(
+    store: Store, session_id: str, fmt: str, redact: bool = False, warn: Warn = _ignore
+) -> bytes:
+    """One session in one format, as the bytes of the file to write.
+
+    `warn` hears every damaged record skipped while reading: an export must not look whole
+    when part of the record could not be read.
+    """
+    data = store.load(session_id)
+    for problem in data.problems:
+        warn(problem)
+    return _format(fmt).render(SessionReport(prepared(data, redact), redact))
 
 
 def export_filename(session: Session, fmt: str, redact: bool = False) -> str:
@@ -204,12 +220,17 @@ def export_filename(session: Session, fmt: str, redact: bool = False) -> str:
     return stem + _format(fmt).suffix
 
 
-def export_all(store: Store, fmt: str, redact: bool = False) -> bytes:
+def export_all(store: Store, fmt: str, redact: bool = False, warn: Warn = _ignore) -> bytes:
     """One tidy table of every observation of every session (for R, pandas, DuckDB)."""
     if fmt not in ("csv", "tsv"):
         raise AttuneError("export --all writes one table: use --format csv or --format tsv")
-    sessions, _ = store.sessions()
+    sessions, unreadable = store.sessions()
+    for problem in unreadable:
+        warn(f"{problem}; left out of the table")
     rows: list[list[str]] = []
     for index, session in enumerate(sorted(sessions, key=lambda s: s.started_at), start=1):
-        rows.extend(observation_rows(prepared(store.load(session.id), redact, index)))
+        data = store.load(session.id)
+        for problem in data.problems:
+            warn(problem)
+        rows.extend(observation_rows(prepared(data, redact, index)))
     return delimited(rows, OBSERVATION_COLUMNS, "," if fmt == "csv" else "\t")

@@ -78,8 +78,15 @@ class Store:
         return self.sessions_dir / session_id
 
     def start_session(self, client: str, preset: str, midi_ports: list[str]) -> LiveSession:
-        """Create a session folder and record, and open it for logging."""
-        code = self.add_client(client).code
+        """Create a session folder and record, and open it for logging.
+
+        A damaged client list must not stop a session: the code is checked, the session
+        starts, and the list stays as it is for the therapist to mend (home names the file).
+        """
+        try:
+            code = self.add_client(client).code
+        except StoreError:
+            code = validate_client_code(client)
         started = datetime.now().astimezone().replace(microsecond=0)
         base = f"{started:%Y%m%d-%H%M%S}-{code}"
         session_id, n = base, 1

@@ -214,4 +214,6 @@ def run_app(store: Store, start: LiveRequest | None, review: str | None = None) 
         app = AttuneApp(store, start=start, review=review, presets_dir=user_presets_dir())
     except InputError as exc:
         raise AttuneError(str(exc)) from None
-    return app.run() or 0
+    result = app.run()
+    # An unhandled error has already been printed by Textual; the shell must see it failed.
+    return app.return_code or result or 0

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from rich.markup import escape
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -11,6 +12,7 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Input, OptionList, Static
 
+from attune_tui.errors import StoreError
 from attune_tui.model.client import validate_client_code
 from attune_tui.ui.screens.start import StartDialog
 
@@ -60,7 +62,11 @@ class HomeScreen(Screen[None]):
         clients = self.query_one("#clients", OptionList)
         highlighted = self.selected_client()
         clients.clear_options()
-        codes = [c.code for c in self.attune.store.clients()]
+        try:
+            codes = [c.code for c in self.attune.store.clients()]
+        except StoreError as exc:  # the client list is damaged: say so, list who has sessions
+            self.notify(str(exc), severity="error", timeout=30)
+            codes = sorted({s.client for s in self.attune.store.sessions()[0]})
         clients.add_options(codes)
         if codes:
             clients.highlighted = codes.index(highlighted) if highlighted in codes else 0
@@ -107,7 +113,11 @@ class HomeScreen(Screen[None]):
         except ValueError as exc:
             self._status(f"[red]{exc}[/red]")
             return
-        self.attune.store.add_client(code)
+        try:
+            self.attune.store.add_client(code)
+        except StoreError as exc:
+            self._status(f"[red]{escape(str(exc))}[/red]")
+            return
         event.input.value = ""
         event.input.display = False
         self.reload()

@@ -142,6 +142,13 @@ class ReviewScreen(Screen[None]):
         self.query_one("#review-details-pane").border_title = "Selected"
         self.query_one("#review-summary-pane").border_title = "Summary"
         self._refresh_all()
+        for problem in self.data.problems:  # skipped records: the screen must not look whole
+            self.notify(
+                problem,
+                title="Part of the record could not be read",
+                severity="warning",
+                timeout=30,
+            )
         if self.analysis is None:
             self._start_analysis()
             self._head("analysing the session…")
