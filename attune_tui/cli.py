@@ -88,7 +88,11 @@ def build_parser() -> argparse.ArgumentParser:
         " moments-csv or moments-tsv (attunement moments), md (session-note draft),"
         " html (printable report), eaf (ELAN), mid (MIDI capture); --all: csv or tsv",
     )
-    export.add_argument("--redact", action="store_true", help="drop free text, replace the code")
+    export.add_argument(
+        "--redact",
+        action="store_true",
+        help="drop free text; replace the client code and session id; keep only the year",
+    )
     export.add_argument("--out", type=Path, help="output file (default: standard output)")
     export.set_defaults(handler=_export)
 
@@ -218,11 +222,14 @@ def _sessions(args: argparse.Namespace) -> int:
 def _clients(args: argparse.Namespace) -> int:
     store = _store(args)
     if args.add:
+        known = {c.code for c in store.clients()}
         try:
             client = store.add_client(args.add)
         except ValueError as exc:
             raise AttuneError(str(exc)) from None
-        print(f"added {client.code}")
+        print(
+            f"{client.code} is already a client" if client.code in known else f"added {client.code}"
+        )
         return 0
     sessions, _ = store.sessions()
     counts: dict[str, int] = {}

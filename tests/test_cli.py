@@ -147,3 +147,20 @@ def test_a_damaged_client_list_does_not_stop_a_session(store: Store) -> None:
     live.close()
     assert store.load(live.session.id).session.client == "C-015"
     assert (store.root / "clients.json").read_text(encoding="utf-8") == '{"_default": {"1": '
+
+
+def test_adding_a_known_client_says_so(store: Store, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["clients", "C-015"]) == 0
+    assert main(["clients", "C-015"]) == 0
+    assert capsys.readouterr().out.splitlines() == ["added C-015", "C-015 is already a client"]
+
+
+def test_export_into_a_missing_folder_says_which(
+    store: Store, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    session_id = _filled(store)
+    out = tmp_path / "nowhere" / "x.csv"
+    assert main(["export", session_id, "--format", "csv", "--out", str(out)]) == 2
+    err = capsys.readouterr().err
+    assert f"there is no folder {out.parent}; create it first" in err
+    assert "previous version" not in err

@@ -24,6 +24,10 @@ FILE_MODE = 0o600
 
 def write_atomic(path: Path, payload: bytes) -> None:
     """Replace `path` with `payload` so that a crash leaves either the old or the new bytes."""
+    if not path.parent.is_dir():
+        raise StoreError(
+            f"could not save {path}: there is no folder {path.parent}; create it first"
+        )
     tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
     try:
         fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, FILE_MODE)
@@ -39,7 +43,8 @@ def write_atomic(path: Path, payload: bytes) -> None:
         with contextlib.suppress(OSError):
             tmp.unlink()
         raise StoreError(
-            f"could not save {path}: {exc.strerror}; the previous version is unchanged"
+            f"could not save {path}: {exc.strerror}"
+            + ("; the previous version is unchanged" if path.exists() else "")
             + (" (the disk is full: free some space)" if exc.errno == 28 else "")
         ) from None
     fsync_dir(path.parent)
