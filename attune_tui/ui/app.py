@@ -9,7 +9,7 @@ from __future__ import annotations
 import gc
 import tomllib
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import partial
 from pathlib import Path
 
@@ -137,15 +137,24 @@ class AttuneApp(App[int]):
 
     def start_session(self, client: str, preset_name: str) -> None:
         preset = self.preset(preset_name)
-        request = self.start or LiveRequest()
+        request = self._midi_once()
         self.live = self.store.start_session(client, preset.name, list(request.midi))
         self.push_screen(LiveScreen(self.live, preset, _midi_request(request)))
 
     def continue_session(self, session_id: str) -> None:
         data = self.store.load(session_id)
         preset = self.preset(data.session.preset)
+        request = self._midi_once()
         self.live = self.store.continue_session(session_id)
-        self.push_screen(LiveScreen(self.live, preset, _midi_request(self.start or LiveRequest())))
+        self.push_screen(LiveScreen(self.live, preset, _midi_request(request)))
+
+    def _midi_once(self) -> LiveRequest:
+        """The command line's MIDI for this session. Its ports stay for later sessions (the
+        same keyboards); a replayed file feeds only the first, never another client's record."""
+        request = self.start or LiveRequest()
+        if request.replay is not None:
+            self.start = replace(request, replay=None)
+        return request
 
     def finish_session(self, live: LiveSession, preset: Preset, checkin: CheckIn | None) -> Session:
         """End the session with its check-in. The review that opens next analyses what was
