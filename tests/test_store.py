@@ -11,6 +11,8 @@ from pathlib import Path
 import pytest
 
 from attune_tui.errors import StoreError
+from attune_tui.midi.events import RawEvent
+from attune_tui.midi.journal import JournalWriter
 from attune_tui.store import LiveSession, Store
 from attune_tui.store.atomic import write_atomic
 from attune_tui.store.journal import read_journal
@@ -81,6 +83,23 @@ def test_torn_last_line_is_skipped_and_appends_continue(store: Store, live: Live
     assert [o.code for o in data.observations] == ["tempo", "dynamics"]
     assert any("unreadable line" in p for p in data.problems)
     assert b'"id":"torn","t":2\n' in journal.read_bytes()  # kept, never rewritten
+
+
+def test_continue_carries_on_after_everything_in_the_first_part(
+    store: Store, live: LiveSession
+) -> None:
+    live.add("tempo", 19.5)
+    ended = live.end(None)
+    live.close()
+    store.save_session(ended.model_copy(update={"duration_s": 24.275}))
+    again = store.continue_session(live.session.id)
+    assert 24.275 <= again.clock.now() < 25.0  # the stored duration, not the last mark
+    again.close()
+    with JournalWriter(live.folder / "midi.jsonl") as midi:  # music captured past the marks
+        midi.append(RawEvent(31.5, "keys", (0x90, 60, 80)))
+    again = store.continue_session(live.session.id)
+    assert 31.5 <= again.clock.now() < 32.0
+    again.close()
 
 
 def test_corrupt_record_is_named_left_untouched_rest_usable(store: Store) -> None:

@@ -4,7 +4,14 @@ from __future__ import annotations
 
 import subprocess
 import sys
+import time
+from datetime import datetime
+from pathlib import Path
 
+from textual.widgets import Digits
+
+import attune_tui
+from attune_tui.midi.journal import read_journal
 from attune_tui.store import Store
 from attune_tui.ui.app import AttuneApp, LiveRequest
 from attune_tui.ui.screens.home import HomeScreen
@@ -13,6 +20,7 @@ from attune_tui.ui.screens.recover import RecoverScreen
 from attune_tui.ui.screens.review import ReviewScreen
 
 SIZE = (120, 40)
+REPLAY = Path(attune_tui.__file__).parent / "data" / "lead-follow.mid"
 
 
 async def test_session_by_keys_is_in_the_store(store: Store) -> None:
@@ -50,6 +58,50 @@ async def test_session_by_keys_is_in_the_store(store: Store) -> None:
     assert (data.session.checkin.client_tasks, data.session.checkin.bond) == (6, 9)
     assert data.session.checkin.summary == "steady pulse"
     assert all(o.end is not None for o in data.observations if o.kind == "state")
+
+
+async def test_the_session_ends_at_ctrl_e_not_when_the_checkin_closes(store: Store) -> None:
+    app = AttuneApp(store, start=LiveRequest(client="C-015", replay=REPLAY))
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, LiveScreen)
+        session_id = screen.live.session.id
+        await pilot.press("l")  # leading: a state still open at the end
+        await pilot.pause(1.0)  # the replay plays into the session
+        await pilot.press("ctrl+e")
+        pressed = screen.live.clock.at(time.monotonic())
+        wall = datetime.now().astimezone()
+        await pilot.pause(0.3)
+        shown = screen.query_one("#clock", Digits).value
+        await pilot.pause(1.5)  # the therapist fills in the check-in; the replay would go on
+        assert screen.query_one("#clock", Digits).value == shown
+        await pilot.press("escape")
+        await pilot.pause()
+    data = store.load(session_id)
+    assert 1.0 < data.session.duration_s <= pressed + 0.05
+    assert data.session.ended_at is not None and data.session.ended_at <= wall
+    (leading,) = [o for o in data.observations if o.code == "leading"]
+    assert leading.end is not None and abs(leading.end - data.session.duration_s) < 0.001
+    events = read_journal(data.folder / "midi.jsonl").events
+    assert events and max(e.t for e in events) <= data.session.duration_s
+
+
+async def test_continued_session_carries_on_from_its_duration(store: Store) -> None:
+    first = store.start_session("C-015", "free-improvisation", [])
+    first.add("tempo", 19.5)
+    ended = first.end(None)
+    first.close()
+    store.save_session(ended.model_copy(update={"duration_s": 24.275}))
+    app = AttuneApp(store, start=LiveRequest(session_id=ended.id))
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause(0.2)
+        assert isinstance(app.screen, LiveScreen)
+        assert app.screen.query_one("#clock", Digits).value == "00:24"
+        await pilot.press("d")
+        await pilot.pause()
+    (mark,) = [o for o in store.load(ended.id).observations if o.code == "dynamics"]
+    assert mark.t >= 24.275  # not inside the first part, even less the reaction lag
 
 
 async def test_checkin_needs_the_therapist_ratings(store: Store) -> None:

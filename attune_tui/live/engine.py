@@ -120,7 +120,11 @@ class LiveEngine:
         self.breaths.append(t)
 
     def stop(self) -> None:
-        """Close the ports, process what is queued, and flush the journal."""
+        """Close the ports, process what is queued, and flush the journal.
+
+        Stop the session's clock first to end the session there: messages stamped after its
+        end are then left out (see `_take`), and the last snapshot is taken at the end.
+        """
         if self.replayer is not None:
             self.replayer.stop()
         self.capture.close()
@@ -153,7 +157,13 @@ class LiveEngine:
                 return
 
     def _take(self, event: RawEvent) -> None:
-        """Journal first, always; then analyse, unless the analysis has already failed."""
+        """Journal first, always; then analyse, unless the analysis has already failed.
+
+        A message stamped after the session's end (the clock stopped) is not part of it.
+        """
+        end = self.clock.stopped
+        if end is not None and event.t > end:
+            return
         self.journal.append(event)
         if self.failure is None:
             self._guarded(self._feed, event)

@@ -49,8 +49,9 @@ class ObservationLogger:
         self._lag = preset.reaction_lag_ms / 1000.0
 
     def stamp(self, t: float) -> float:
-        """Session time of the moment a press refers to: the press less the reaction lag."""
-        return max(t - self._lag, 0.0)
+        """Session time of the moment a press refers to: the press less the reaction lag, but
+        never before this sitting began (a continued session's first part is closed)."""
+        return max(t - self._lag, self.live.resumed_at)
 
     def press(self, key: str, t: float, source: ObservationSource = "key") -> Outcome:
         """Handle a key pressed at session time `t` (taken when the key event arrived)."""

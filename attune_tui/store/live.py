@@ -86,9 +86,12 @@ class LiveSession:
         self.folder = folder
         self.log = log
         self.clock = SessionClock(offset)
+        self.resumed_at = offset
+        """Where this sitting's clock began: 0, or the end of a continued session's first part."""
         self._lock = lock
         self._journal = Journal(folder / "journal.jsonl")
         self._undoable: list[str] = []
+        self._stopped_at: datetime | None = None
 
     def add(
         self,
@@ -153,17 +156,25 @@ class LiveSession:
     def open_states(self) -> list[Observation]:
         return [o for o in self.log.current.values() if o.is_open_state]
 
+    def stop(self) -> float:
+        """Fix the session's end now, when the therapist ends it: the clock stops, and `end`
+        stores this moment however long the check-in that follows takes. Returns the end."""
+        if self._stopped_at is None:
+            self._stopped_at = datetime.now().astimezone().replace(microsecond=0)
+        return self.clock.stop()
+
     def end(self, checkin: CheckIn | None, summary: dict[str, object] | None = None) -> Session:
-        """Stop open states, store the check-in, and mark the session ended."""
+        """Stop open states at the session's end (see `stop`), store the check-in, and mark
+        the session ended."""
         from attune_tui.store.store import write_record
 
-        t = self.clock.now()
+        t = self.stop()
         for state in self.open_states():
             self.update(state.id, source="auto", end=round(t, 4))
         self.session = self.session.model_copy(
             update={
                 "status": "ended",
-                "ended_at": datetime.now().astimezone().replace(microsecond=0),
+                "ended_at": self._stopped_at,
                 "duration_s": round(t, 3),
                 "checkin": checkin,
                 "summary": summary,

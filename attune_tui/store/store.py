@@ -103,12 +103,15 @@ class Store:
         return LiveSession(session, folder, lock, ObservationLog(), offset=0.0)
 
     def continue_session(self, session_id: str) -> LiveSession:
-        """Reopen a stored session for more logging, its clock carrying on from the last mark."""
+        """Reopen a stored session for more logging, its clock carrying on from where the
+        first part ended: its duration, or anything marked or captured later (a recovered
+        session's MIDI), so nothing new is stamped inside the first part."""
         data = self.load(session_id)
         lock = SessionLock.acquire(data.folder)
         session = data.session.model_copy(update={"status": "live", "ended_at": None})
         write_record(data.folder, session)
-        return LiveSession(session, data.folder, lock, data.log, offset=data.log.last_t())
+        offset = max(data.session.duration_s, data.log.last_t(), _midi_end(data.folder))
+        return LiveSession(session, data.folder, lock, data.log, offset=offset)
 
     def edit_session(self, session_id: str) -> LiveSession:
         """Open an ended session for review edits; its status and times stay as they are."""
@@ -209,6 +212,22 @@ def read_record(folder: Path) -> Session:
         raise StoreError(
             f"{path}: field {where!r}: {first['msg']}; the file was left untouched"
         ) from None
+
+
+def _midi_end(folder: Path) -> float:
+    """The latest time in a session's raw MIDI capture; 0 without one or when it cannot be
+    read (the marks and the duration still say where the session stopped)."""
+    from attune_tui.midi.journal import JournalError, read_journal  # at the top: circular
+
+    path = folder / MIDI
+    if not path.exists():
+        return 0.0
+    try:
+        contents = read_journal(path)
+    except (OSError, JournalError):
+        return 0.0
+    times = [e.t for e in contents.events] + [s.t for s in contents.statuses]
+    return max(times, default=0.0)
 
 
 def _may_belong(folder_name: str, code: str) -> bool:

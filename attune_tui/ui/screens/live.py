@@ -297,6 +297,11 @@ class LiveScreen(Screen[None]):
         self._refresh_log()
 
     def action_end(self) -> None:
+        """The session ends at this key, not when the check-in closes: the clock stops and the
+        MIDI capture with it, so the check-in adds nothing to the session's time or music."""
+        self.live.stop()
+        self.stop_engine()
+        self._tick()
         self.app.push_screen(CheckInScreen(self.preset), self._ended)
 
     def _ended(self, checkin: CheckIn | None) -> None:
