@@ -165,7 +165,7 @@ def _session_start(args: argparse.Namespace) -> int:
 def _session_continue(args: argparse.Namespace) -> int:
     from attune_tui.ui.app import LiveRequest, run_app
 
-    _store(args).load(args.session)  # a missing or unreadable session is an error, not a screen
+    _store(args).record(args.session)  # a missing or unreadable session: an error, no screen
     _check_replay(args)
     request = LiveRequest(
         session_id=args.session,
@@ -201,8 +201,9 @@ def _check_replay(args: argparse.Namespace) -> None:
 def _review(args: argparse.Namespace) -> int:
     from attune_tui.ui.app import run_app
 
-    _store(args).load(args.session)  # a missing or unreadable session is an error, not a screen
-    return run_app(_store(args), start=None, review=args.session)
+    store = _store(args)
+    store.record(args.session)  # a missing or unreadable session: an error, no screen
+    return run_app(store, start=None, review=args.session)
 
 
 def _sessions(args: argparse.Namespace) -> int:

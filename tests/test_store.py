@@ -216,3 +216,13 @@ def test_closed_sessions_leave_no_lock_and_clients_do_not_mix(store: Store) -> N
     assert len(store.sessions("C-1")[0]) == 2
     assert [s.client for s in store.sessions("C-10")[0]] == ["C-10"]
     assert store.orphaned() == []
+
+
+def test_recovered_duration_covers_music_played_after_the_last_mark(
+    store: Store, live: LiveSession
+) -> None:
+    live.add("tempo", 19.5)
+    with JournalWriter(live.folder / "midi.jsonl") as midi:
+        midi.append(RawEvent(31.5, "keys", (0x90, 60, 80)))
+    live.close()  # as a crash leaves it: still live, no duration
+    assert store.recover(live.session.id).session.duration_s == 31.5

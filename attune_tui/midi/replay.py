@@ -8,6 +8,7 @@ A replayed session therefore looks, to everything downstream, like one played li
 
 from __future__ import annotations
 
+import math
 import threading
 import time
 from collections.abc import Sequence
@@ -45,11 +46,10 @@ def load_events(path: Path) -> list[RawEvent]:
     raise AttuneError(f"{path}: not {what} ({reason}); save or export the file again")
 
 
-def check_speed(speed: float) -> float:
-    """Replay speed, refused unless it is a positive finite number."""
-    if not speed > 0 or speed == float("inf"):
+def check_speed(speed: float) -> None:
+    """Refuse a replay speed that is not a positive finite number."""
+    if not (math.isfinite(speed) and speed > 0):
         raise AttuneError(f"--speed {speed:g}: give a replay speed above 0, e.g. 1 or 2")
-    return speed
 
 
 class Replayer:

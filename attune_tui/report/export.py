@@ -208,10 +208,15 @@ def export_session(
     `warn` hears every damaged record skipped while reading: an export must not look whole
     when part of the record could not be read.
     """
+    data = _loaded(store, session_id, warn)
+    return _format(fmt).render(SessionReport(prepared(data, redact), redact))
+
+
+def _loaded(store: Store, session_id: str, warn: Warn) -> SessionData:
     data = store.load(session_id)
     for problem in data.problems:
         warn(problem)
-    return _format(fmt).render(SessionReport(prepared(data, redact), redact))
+    return data
 
 
 def export_filename(session: Session, fmt: str, redact: bool = False) -> str:
@@ -229,8 +234,5 @@ def export_all(store: Store, fmt: str, redact: bool = False, warn: Warn = _ignor
         warn(f"{problem}; left out of the table")
     rows: list[list[str]] = []
     for index, session in enumerate(sorted(sessions, key=lambda s: s.started_at), start=1):
-        data = store.load(session.id)
-        for problem in data.problems:
-            warn(problem)
-        rows.extend(observation_rows(prepared(data, redact, index)))
+        rows.extend(observation_rows(prepared(_loaded(store, session.id, warn), redact, index)))
     return delimited(rows, OBSERVATION_COLUMNS, "," if fmt == "csv" else "\t")

@@ -110,8 +110,7 @@ class Store:
         lock = SessionLock.acquire(data.folder)
         session = data.session.model_copy(update={"status": "live", "ended_at": None})
         write_record(data.folder, session)
-        offset = max(data.session.duration_s, data.log.last_t(), _midi_end(data.folder))
-        return LiveSession(session, data.folder, lock, data.log, offset=offset)
+        return LiveSession(session, data.folder, lock, data.log, offset=_content_end(data))
 
     def edit_session(self, session_id: str) -> LiveSession:
         """Open an ended session for review edits; its status and times stay as they are."""
@@ -119,13 +118,18 @@ class Store:
         lock = SessionLock.acquire(data.folder)
         return LiveSession(data.session, data.folder, lock, data.log, offset=data.log.last_t())
 
-    def load(self, session_id: str) -> SessionData:
+    def record(self, session_id: str) -> Session:
+        """A stored session's record alone: a cheap check that it exists and can be read."""
         folder = self.folder(session_id)
         if not folder.is_dir():
             raise StoreError(
                 f"no session {session_id!r} in {self.sessions_dir}: see `attune sessions`"
             )
-        session = read_record(folder)
+        return read_record(folder)
+
+    def load(self, session_id: str) -> SessionData:
+        folder = self.folder(session_id)
+        session = self.record(session_id)
         journal = read_journal(folder / JOURNAL)
         log = ObservationLog().extend(journal.records)
         return SessionData(session, log, folder, journal.problems + log.problems)
@@ -165,7 +169,7 @@ class Store:
     def recover(self, session_id: str) -> SessionData:
         """Close a crashed session with everything its journal holds; status `recovered`."""
         data = self.load(session_id)
-        duration = data.log.last_t()
+        duration = _content_end(data)
         session = data.session.model_copy(
             update={
                 "status": "recovered",
@@ -212,6 +216,13 @@ def read_record(folder: Path) -> Session:
         raise StoreError(
             f"{path}: field {where!r}: {first['msg']}; the file was left untouched"
         ) from None
+
+
+def _content_end(data: SessionData) -> float:
+    """Where a session's content ends: its stored duration, its last mark or its last captured
+    MIDI, whichever is latest. A crash leaves no duration and may leave music after the last
+    mark; a continued session must start after all of it."""
+    return max(data.session.duration_s, data.log.last_t(), _midi_end(data.folder))
 
 
 def _midi_end(folder: Path) -> float:
