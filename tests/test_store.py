@@ -37,6 +37,15 @@ def test_logged_is_on_disk_before_return(live: LiveSession) -> None:
     assert records[-1]["obs"]["id"] == obs.id
 
 
+def test_logging_into_a_closed_session_says_so(live: LiveSession) -> None:
+    live.add("tempo", 1.0)
+    live.end(None)
+    live.close()
+    with pytest.raises(StoreError, match="already closed: the session has ended"):
+        live.add("tempo", 2.0)
+    assert len(read_journal(live.folder / "journal.jsonl").records) == 1
+
+
 def test_undo_and_edits_are_kept_as_history(store: Store, live: LiveSession) -> None:
     first = live.add("tempo", 1.0)
     live.update(first.id, source="edit", t=2.0)

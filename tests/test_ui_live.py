@@ -11,11 +11,12 @@ from pathlib import Path
 from textual.widgets import Digits
 
 import attune_tui
+from attune_tui.analysis.features import AutoEvent
 from attune_tui.midi.journal import read_journal
 from attune_tui.store import Store
 from attune_tui.ui.app import AttuneApp, LiveRequest
 from attune_tui.ui.screens.home import HomeScreen
-from attune_tui.ui.screens.live import LiveScreen
+from attune_tui.ui.screens.live import AutoFound, LiveScreen
 from attune_tui.ui.screens.recover import RecoverScreen
 from attune_tui.ui.screens.review import ReviewScreen
 
@@ -85,6 +86,33 @@ async def test_the_session_ends_at_ctrl_e_not_when_the_checkin_closes(store: Sto
     assert leading.end is not None and abs(leading.end - data.session.duration_s) < 0.001
     events = read_journal(data.folder / "midi.jsonl").events
     assert events and max(e.t for e in events) <= data.session.duration_s
+
+
+async def test_findings_queued_when_the_checkin_closes_are_saved_not_refused(
+    store: Store,
+) -> None:
+    """The engine's last findings can still be queued on the screen when the check-in closes;
+    they are stored before the session closes, and one arriving later is left to the raw
+    capture, never reported as a failed save."""
+    app = AttuneApp(store, start=LiveRequest(client="C-016"))
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, LiveScreen)
+        session_id = screen.live.session.id
+        await pilot.press("ctrl+e")
+        await pilot.pause()
+        found = AutoEvent(0.2, "client", "dynamics_change", "p -> f")
+        screen.post_message(AutoFound(found))
+        screen._ended(None)  # the check-in closes before the screen has read its queue
+        await pilot.pause()
+        assert screen.live.closed
+        screen.post_message(AutoFound(AutoEvent(0.3, "client", "phrase_end", "late")))
+        await pilot.pause()
+        shown = [n.message for n in app._notifications]
+    assert not [m for m in shown if "NOT SAVED" in m]
+    data = store.load(session_id)
+    assert [(o.code, o.t) for o in data.observations] == [("dynamics_change", 0.2)]
 
 
 async def test_continued_session_carries_on_from_its_duration(store: Store) -> None:

@@ -32,7 +32,13 @@ class Journal:
             raise StoreError(f"cannot open {path} for writing: {exc.strerror}") from None
         self._fresh_line = _ends_with_newline(path)
 
+    @property
+    def closed(self) -> bool:
+        return self._fd < 0
+
     def append(self, record: dict[str, Any]) -> None:
+        if self.closed:
+            raise StoreError(f"NOT SAVED: {self.path} was already closed: the session has ended.")
         line = orjson.dumps(record) + b"\n"
         if not self._fresh_line:
             line = b"\n" + line

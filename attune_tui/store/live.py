@@ -183,6 +183,11 @@ class LiveSession:
         write_record(self.folder, self.session)
         return self.session
 
+    @property
+    def closed(self) -> bool:
+        """True once `close` ran: nothing more can be logged into this session."""
+        return self._journal.closed
+
     def close(self) -> None:
         self._journal.close()
         self._lock.release(self.folder if self.session.status != "live" else None)

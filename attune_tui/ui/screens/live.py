@@ -217,6 +217,8 @@ class LiveScreen(Screen[None]):
         )
 
     def on_midi_code(self, message: MidiCode) -> None:
+        if self.live.closed:  # see on_auto_found
+            return
         code = self.preset.by_code().get(message.code)
         if code is not None:
             outcome = self._guard(lambda: self.logger.log_code(code, message.t, "midi"))
@@ -224,6 +226,8 @@ class LiveScreen(Screen[None]):
                 self._show(outcome)
 
     def on_auto_found(self, message: AutoFound) -> None:
+        if self.live.closed:  # derived from the raw capture, which keeps it: nothing is lost
+            return
         event = message.event
         if event.code not in STORED_AUTO:
             return
@@ -236,6 +240,8 @@ class LiveScreen(Screen[None]):
         self._refresh_log()
 
     def on_port_changed(self, message: PortChanged) -> None:
+        if self.live.closed:  # the MIDI journal has the status change
+            return
         status = self.query_one(MidiStatus)
         if message.status == "disconnected":
             self._guard(
@@ -305,7 +311,12 @@ class LiveScreen(Screen[None]):
         self.app.push_screen(CheckInScreen(self.preset), self._ended)
 
     def _ended(self, checkin: CheckIn | None) -> None:
+        """Close the session once the messages already queued here (the engine's last
+        findings) are stored: `call_later` runs behind them, so none meets a closed journal."""
         self.stop_engine()
+        self.call_later(self._finish, checkin)
+
+    def _finish(self, checkin: CheckIn | None) -> None:
         session = self._guard(lambda: self.attune.finish_session(self.live, self.preset, checkin))
         if session is not None:
             self.attune.after_session(session.id)
