@@ -27,6 +27,19 @@ def test_modifier_after_code_and_timeout(live: LiveSession, preset: Preset) -> N
     assert second is not None and live.log.current[second.id].modifiers == {}
 
 
+def test_a_key_that_is_neither_a_choice_nor_a_code_is_answered(
+    live: LiveSession, preset: Preset
+) -> None:
+    logger = ObservationLogger(live, preset)
+    logger.press("t", 5.0)
+    slip = logger.press("7", 5.5)  # tempo has two directions: 1 and 2
+    assert slip.action == "not-a-choice" and slip.code is not None
+    assert slip.code.code == "tempo" and logger.pending is not None  # still waiting
+    assert logger.press("\x05", 5.6).action == "ignored"  # a control key keeps its own meaning
+    assert logger.press("2", 6.0).action == "modifier"
+    assert logger.press("7", 6.5).action == "ignored"  # nothing is waiting now
+
+
 def test_next_code_never_blocked_by_pending_modifier(live: LiveSession, preset: Preset) -> None:
     logger = ObservationLogger(live, preset)
     logger.press("a", 1.0)

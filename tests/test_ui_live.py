@@ -8,7 +8,7 @@ import time
 from datetime import datetime
 from pathlib import Path
 
-from textual.widgets import Digits
+from textual.widgets import Digits, Static
 
 import attune_tui
 from attune_tui.analysis.features import AutoEvent
@@ -113,6 +113,25 @@ async def test_findings_queued_when_the_checkin_closes_are_saved_not_refused(
     assert not [m for m in shown if "NOT SAVED" in m]
     data = store.load(session_id)
     assert [(o.code, o.t) for o in data.observations] == [("dynamics_change", 0.2)]
+
+
+async def test_a_scale_prompt_reads_as_a_range_and_a_slip_is_answered(store: Store) -> None:
+    app = AttuneApp(store, start=LiveRequest(client="C-017", preset="nordoff-robbins-indexing"))
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, LiveScreen)
+        await pilot.press("k")  # client holds the beat; stability 1-5 may follow
+        await pilot.pause()
+        prompt = str(screen.query_one("#prompt", Static).render())
+        assert "stability: 1-5" in prompt
+        await pilot.press("9")
+        await pilot.pause()
+        assert "9 is not a stability: press 1-5" in [n.message for n in app._notifications]
+        await pilot.press("4")
+        await pilot.pause()
+        (beat,) = screen.live.log.ordered()
+        assert beat.modifiers == {"stability": 4}
 
 
 async def test_continued_session_carries_on_from_its_duration(store: Store) -> None:

@@ -16,7 +16,7 @@ from attune_tui.model.observation import Observation, ObservationSource
 from attune_tui.model.preset import Code, Preset
 from attune_tui.store.live import LiveSession
 
-Action = Literal["logged", "modifier", "state-on", "state-off", "text", "ignored"]
+Action = Literal["logged", "modifier", "state-on", "state-off", "text", "not-a-choice", "ignored"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -62,6 +62,8 @@ class ObservationLogger:
                 return self._pick(self.pending, value)
         code = self._keys.get(key)
         if code is None:
+            if self.pending is not None and _typed(key):  # a slip: say so, keep waiting
+                return Outcome("not-a-choice", None, self.pending.code)
             return Outcome("ignored")
         return self.log_code(code, t, source)
 
@@ -130,6 +132,11 @@ class ObservationLogger:
                     self.live.update(state.id, source="auto", end=round(at, 4))
         obs = self.live.add(code.code, at, kind="state", source=source)
         return Outcome("state-on", obs, code)
+
+
+def _typed(key: str) -> bool:
+    """A character key (not a control key, which has its own meaning on the screen)."""
+    return len(key) == 1 and key.isprintable() and not key.isspace()
 
 
 def toggle_pause(live: LiveSession, t: float) -> bool:

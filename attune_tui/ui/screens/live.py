@@ -25,7 +25,7 @@ from attune_tui.errors import StoreError
 from attune_tui.live.logger import ObservationLogger, Outcome, toggle_pause
 from attune_tui.midi.capture import PortStatus
 from attune_tui.midi.ports import MidiUnavailable
-from attune_tui.model.preset import Code, Preset
+from attune_tui.model.preset import Code, Modifier, Preset
 from attune_tui.model.session import CheckIn
 from attune_tui.store.live import LiveSession
 from attune_tui.ui.format import clock_text
@@ -275,6 +275,12 @@ class LiveScreen(Screen[None]):
             return
         t = self.live.clock.at(event.time)
         outcome = self._guard(lambda: self.logger.press(key, t))
+        modifier = outcome.code.modifier if outcome and outcome.code else None
+        if outcome is not None and outcome.action == "not-a-choice" and modifier is not None:
+            self.notify(
+                f"{key} is not a {modifier.name}: press {choices_text(modifier, markup=False)}",
+                severity="warning", timeout=3,
+            )  # fmt: skip
         if outcome is not None and outcome.action != "ignored":
             event.stop()
             event.prevent_default()
@@ -397,7 +403,7 @@ class LiveScreen(Screen[None]):
         if pending is None or pending.code.modifier is None:
             prompt.update("")
             return
-        choices = "  ".join(f"[b]{k}[/b] {v}" for k, v in pending.code.modifier.keys().items())
+        choices = choices_text(pending.code.modifier)
         left = max(pending.deadline - now, 0.0)
         prompt.update(
             f"{pending.code.label} → {pending.code.modifier.name}: {choices}  ({left:.0f} s)"
@@ -410,3 +416,12 @@ class LiveScreen(Screen[None]):
         )
         self.query_one(KeyLegend).show({o.code for o in self.live.open_states()})
         self._refresh_prompt(self.live.clock.now())
+
+
+def choices_text(modifier: Modifier, markup: bool = True) -> str:
+    """The keys of a modifier: `1-5` for a scale, `1 calm  2 tense` for choices."""
+    bold = (lambda k: f"[b]{k}[/b]") if markup else (lambda k: k)
+    if modifier.scale is not None:
+        low, high = modifier.scale
+        return f"{bold(str(low))}-{bold(str(high))}"
+    return "  ".join(f"{bold(c.key)} {c.label}" for c in modifier.choices)
