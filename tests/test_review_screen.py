@@ -20,8 +20,10 @@ from attune_tui.analysis.offline import JSON_VERSION
 from attune_tui.analyze import save_analysis, session_analysis
 from attune_tui.midi.journal import JournalWriter
 from attune_tui.midi.smf import read_events
+from attune_tui.model.observation import Observation
 from attune_tui.model.preset import Preset
 from attune_tui.model.session import CheckIn
+from attune_tui.report.export import export_session
 from attune_tui.review.exports import formats
 from attune_tui.store import Store
 from attune_tui.store.observations import moment_key
@@ -299,3 +301,105 @@ def test_review_snapshot(store: Store, session_id: str, snap_compare: Callable[.
 
     app = review_app(store, session_id)
     assert snap_compare(app, terminal_size=SIZE, run_before=select_moment)
+
+
+def _state(store: Store, session_id: str) -> Observation:
+    return next(o for o in store.load(session_id).observations if o.code == "matching")
+
+
+def _place(store: Store, session_id: str, oid: str, **fields: Any) -> None:
+    """Put a mark where an edge case needs it, as an earlier review would have."""
+    editor = store.edit_session(session_id)
+    editor.update(oid, source="edit", **fields)
+    editor.close()
+
+
+async def _nudge_selected(app: AttuneApp, pilot: Pilot[Any], oid: str, *keys: str) -> list[str]:
+    """Select the mark, press the keys, and return what the screen told the therapist."""
+    screen = await opened(app, pilot)
+    screen._select(oid)
+    await pilot.press(*keys)
+    await pilot.pause()
+    return [n.message for n in app._notifications]
+
+
+async def test_nudging_a_state_moves_its_start_and_end(store: Store, session_id: str) -> None:
+    state = _state(store, session_id)
+    assert (state.t, state.end) == (60.0, 75.0)
+    app = review_app(store, session_id)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await opened(app, pilot)
+        await pilot.press(*["n"] * 7)
+        assert screen.selected_observation() == state
+        await pilot.press("greater_than_sign")
+        await pilot.pause()
+        shown = screen.selected_observation()
+        assert shown is not None and (shown.t, shown.end) == (60.1, 75.1)
+    data = store.load(session_id)
+    moved = data.log.current[state.id]
+    assert moved.end is not None and moved.t == pytest.approx(60.1)
+    assert moved.end == pytest.approx(75.1) and moved.end - moved.t == pytest.approx(15.0)
+    assert moved.original_t == 60.0
+    last = data.log.history[state.id][-1]
+    assert last["op"] == "set" and last["source"] == "edit"
+    assert last["fields"] == {"t": 60.1, "end": 75.1, "original_t": 60.0}
+    row = next(
+        line
+        for line in export_session(store, session_id, "csv").decode().splitlines()
+        if state.id in line
+    )
+    assert ",60.100,75.100,matching,state," in row
+
+
+async def test_nudging_a_state_earlier_keeps_its_length(store: Store, session_id: str) -> None:
+    state = _state(store, session_id)
+    app = review_app(store, session_id)
+    async with app.run_test(size=SIZE) as pilot:
+        await _nudge_selected(app, pilot, state.id, "less_than_sign", "less_than_sign")
+    moved = store.load(session_id).log.current[state.id]
+    assert moved.end is not None and moved.t == pytest.approx(59.8)
+    assert moved.end == pytest.approx(74.8) and moved.end - moved.t == pytest.approx(15.0)
+
+
+async def test_a_state_stops_at_the_session_end(store: Store, session_id: str) -> None:
+    state = _state(store, session_id)
+    _place(store, session_id, state.id, t=157.0, end=DURATION_S - 0.05)
+    app = review_app(store, session_id)
+    async with app.run_test(size=SIZE) as pilot:
+        said = await _nudge_selected(app, pilot, state.id, "greater_than_sign")
+        assert any("session's end" in m and "0.05 s" in m for m in said)
+        await pilot.press("greater_than_sign")
+        await pilot.pause()
+        said = [n.message for n in app._notifications]
+        assert any("already ends at the session's end" in m for m in said)
+    data = store.load(session_id)
+    moved = data.log.current[state.id]
+    assert moved.t == pytest.approx(157.05) and moved.end == pytest.approx(DURATION_S)
+    assert len(data.log.history[state.id]) == 4  # add, stop, placed, one clamped move
+
+
+async def test_a_mark_stops_at_the_session_start(store: Store, session_id: str) -> None:
+    tempo = next(o for o in store.load(session_id).observations if o.code == "tempo")
+    _place(store, session_id, tempo.id, t=0.05)
+    app = review_app(store, session_id)
+    async with app.run_test(size=SIZE) as pilot:
+        said = await _nudge_selected(app, pilot, tempo.id, "less_than_sign")
+        assert any("session's start" in m for m in said)
+        await pilot.press("less_than_sign")
+        await pilot.pause()
+        said = [n.message for n in app._notifications]
+        assert any("already at the session's start" in m for m in said)
+    data = store.load(session_id)
+    assert data.log.current[tempo.id].t == 0.0
+    assert len(data.log.history[tempo.id]) == 3  # add, placed, one clamped move
+
+
+async def test_nudging_an_open_state_moves_its_start(store: Store, session_id: str) -> None:
+    editor = store.edit_session(session_id)
+    open_state = editor.add("matching", 100.0, kind="state", source="edit")
+    editor.close()
+    app = review_app(store, session_id)
+    async with app.run_test(size=SIZE) as pilot:
+        await _nudge_selected(app, pilot, open_state.id, "greater_than_sign")
+    moved = store.load(session_id).log.current[open_state.id]
+    assert moved.t == pytest.approx(100.1) and moved.end is None

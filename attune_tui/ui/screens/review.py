@@ -36,6 +36,7 @@ from attune_tui.model.preset import Preset
 from attune_tui.review.details import moment_rows, observation_rows, seconds_text
 from attune_tui.review.exports import export_dir, formats, write_export
 from attune_tui.review.navigate import next_moment, next_observation
+from attune_tui.review.nudge import nudged
 from attune_tui.review.summary import summary_sentences
 from attune_tui.review.timeline import Timeline, build_timeline, saved_analysis
 from attune_tui.store import LiveSession, SessionData
@@ -348,13 +349,20 @@ class ReviewScreen(Screen[None]):
             self._edited(obs.code)
 
     def action_nudge(self, seconds: float) -> None:
+        """Move the whole mark (a state's start and end in one edit), within the session."""
         obs = self.selected_observation()
         if obs is None:
+            self.notify("Select an observation first: n and N jump between them.", timeout=4)
             return
-        t = round(max(obs.t + seconds, 0.0), 4)
-        self._edit(lambda editor: editor.update(obs.id, source="edit", t=t))
-        self.timeline.view.goto(t)
-        self._edited(obs.code)
+        move = nudged(obs, seconds, self.data.session.duration_s)
+        if move.note:
+            self.notify(move.note, timeout=4)
+        if not move.fields:
+            return
+        moved = self._edit(lambda editor: editor.update(obs.id, source="edit", **move.fields))
+        if moved is not None:
+            self.timeline.view.goto(move.fields["t"])
+            self._edited(obs.code)
 
     def action_delete(self) -> None:
         obs = self.selected_observation()
