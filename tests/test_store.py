@@ -6,10 +6,12 @@ import stat
 import subprocess
 import sys
 import textwrap
+from datetime import datetime, timedelta
 from pathlib import Path
 
 import pytest
 
+from attune_tui.clock import SessionClock
 from attune_tui.errors import StoreError
 from attune_tui.midi.events import RawEvent
 from attune_tui.midi.journal import JournalWriter
@@ -43,7 +45,7 @@ def test_logging_into_a_closed_session_says_so(live: LiveSession) -> None:
     live.close()
     with pytest.raises(StoreError, match="already closed: the session has ended"):
         live.add("tempo", 2.0)
-    assert len(read_journal(live.folder / "journal.jsonl").records) == 1
+    assert [r["op"] for r in read_journal(live.folder / "journal.jsonl").records] == ["add", "stop"]
 
 
 def test_undo_and_edits_are_kept_as_history(store: Store, live: LiveSession) -> None:
@@ -235,3 +237,18 @@ def test_recovered_duration_covers_music_played_after_the_last_mark(
         midi.append(RawEvent(31.5, "keys", (0x90, 60, 80)))
     live.close()  # as a crash leaves it: still live, no duration
     assert store.recover(live.session.id).session.duration_s == 31.5
+
+
+def test_a_crash_during_the_checkin_is_recovered_with_the_real_end(
+    store: Store, live: LiveSession
+) -> None:
+    live.add("tempo", 12.0)
+    live.clock = SessionClock(offset=40.0)  # ctrl+e 40 s in, long after the last mark
+    end = live.stop()
+    live.close()  # the check-in never closed: still live, no duration
+    data = store.recover(live.session.id)
+    assert abs(data.session.duration_s - end) < 0.001 and end >= 40.0
+    assert data.session.ended_at is not None
+    assert data.session.ended_at <= datetime.now().astimezone()
+    assert data.session.ended_at - data.session.started_at < timedelta(seconds=5)
+    assert data.problems == []

@@ -158,9 +158,15 @@ class LiveSession:
 
     def stop(self) -> float:
         """Fix the session's end now, when the therapist ends it: the clock stops, and `end`
-        stores this moment however long the check-in that follows takes. Returns the end."""
+        stores this moment however long the check-in that follows takes. Returns the end.
+
+        The end goes into the journal at once, so a crash during the check-in is recovered
+        with the session's real end rather than its last mark.
+        """
         if self._stopped_at is None:
             self._stopped_at = datetime.now().astimezone().replace(microsecond=0)
+            t = self.clock.stop()
+            self._write({"op": "stop", "t": round(t, 4), "at": self._stopped_at.isoformat()})
         return self.clock.stop()
 
     def end(self, checkin: CheckIn | None, summary: dict[str, object] | None = None) -> Session:

@@ -1,19 +1,27 @@
 """Folding a session journal into its current observations, keeping every change as history.
 
 The journal is event-sourced: `add`, `set` (modifiers picked later, a state stopped, an edit)
-and `delete` (undo, or removed in review). Nothing is rewritten, so an undo or an edit can
-always be traced back, and the original time of an observation is never lost.
+and `delete` (undo, or removed in review); `stop` keeps where each sitting was ended. Nothing is
+rewritten, so an undo or an edit can always be traced back, and the original time of an
+observation is never lost.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Any
 
-from pydantic import ValidationError
-
 from attune_tui.model.observation import Observation
+
+
+@dataclass(frozen=True, slots=True)
+class Stop:
+    """Where the therapist ended a sitting (ctrl+e): session time and wall-clock time."""
+
+    t: float
+    at: datetime
 
 
 @dataclass
@@ -26,6 +34,7 @@ class ObservationLog:
     problems: list[str] = field(default_factory=list)
     moment_verdicts: dict[str, str] = field(default_factory=dict)
     """Review decisions on automatic moments, by `moment_key`: "accepted" or "rejected"."""
+    stops: list[Stop] = field(default_factory=list)
 
     def apply(self, record: dict[str, Any]) -> None:
         """Apply one journal record; a record that does not fit is reported, never fatal."""
@@ -52,9 +61,11 @@ class ObservationLog:
                 self.history.setdefault(oid, []).append(record)
             elif op == "moment":
                 self.moment_verdicts[record["key"]] = record["verdict"]
+            elif op == "stop":
+                self.stops.append(Stop(float(record["t"]), datetime.fromisoformat(record["at"])))
             elif op != "meta":
                 self.problems.append(f"unknown record {op!r}; skipped")
-        except (KeyError, TypeError, ValidationError) as exc:
+        except (KeyError, TypeError, ValueError) as exc:
             self.problems.append(f"record {op!r} could not be applied ({exc}); skipped")
 
     def extend(self, records: Iterable[dict[str, Any]]) -> ObservationLog:

@@ -170,12 +170,14 @@ class Store:
         """Close a crashed session with everything its journal holds; status `recovered`."""
         data = self.load(session_id)
         duration = _content_end(data)
+        stop = data.log.stops[-1] if data.log.stops else None
+        ended = (
+            stop.at
+            if stop is not None and stop.t >= duration
+            else data.session.started_at + timedelta(seconds=duration)
+        )
         session = data.session.model_copy(
-            update={
-                "status": "recovered",
-                "duration_s": duration,
-                "ended_at": data.session.started_at + timedelta(seconds=duration),
-            }
+            update={"status": "recovered", "duration_s": duration, "ended_at": ended}
         )
         write_record(data.folder, session)
         if not SessionLock.held(data.folder):
@@ -219,10 +221,11 @@ def read_record(folder: Path) -> Session:
 
 
 def _content_end(data: SessionData) -> float:
-    """Where a session's content ends: its stored duration, its last mark or its last captured
-    MIDI, whichever is latest. A crash leaves no duration and may leave music after the last
-    mark; a continued session must start after all of it."""
-    return max(data.session.duration_s, data.log.last_t(), _midi_end(data.folder))
+    """Where a session's content ends: its stored duration, its last end (ctrl+e), its last
+    mark or its last captured MIDI, whichever is latest. A crash leaves no duration and may
+    leave music after the last mark; a continued session must start after all of it."""
+    stopped = max((s.t for s in data.log.stops), default=0.0)
+    return max(data.session.duration_s, stopped, data.log.last_t(), _midi_end(data.folder))
 
 
 def _midi_end(folder: Path) -> float:

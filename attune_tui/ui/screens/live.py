@@ -311,7 +311,7 @@ class LiveScreen(Screen[None]):
     def action_end(self) -> None:
         """The session ends at this key, not when the check-in closes: the clock stops and the
         MIDI capture with it, so the check-in adds nothing to the session's time or music."""
-        self.live.stop()
+        self._guard(self.live.stop)  # the clock stops even if the disk refuses the record
         self.stop_engine()
         self._tick()
         self.app.push_screen(CheckInScreen(self.preset), self._ended)
