@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from pydantic import ValidationError
+from pydantic_core import ErrorDetails
 
 from attune_tui.errors import InputError, Problem
 from attune_tui.model.preset import Preset
@@ -37,9 +38,7 @@ def load_preset(path: Path) -> Preset:
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
-        line = _toml_error_line(str(exc))
-        fix = "fix the TOML syntax there (quotes around text, '=' between key and value)"
-        raise InputError([Problem(path, f"{exc}: {fix}", line=line)]) from None
+        raise InputError([_toml_problem(path, text, str(exc))]) from None
     data.setdefault("name", path.stem)
     try:
         return Preset.model_validate(data)
@@ -47,12 +46,47 @@ def load_preset(path: Path) -> Preset:
         raise InputError(_problems(path, text, data, exc)) from None
 
 
-def _toml_error_line(message: str) -> int | None:
-    match = re.search(r"line (\d+)", message)
-    return int(match.group(1)) if match else None
+_TOML_FIXES = (
+    ("Cannot overwrite a value", "this key is already set above in the same table: keep one"),
+    ("Cannot declare", "this table is already declared above: merge the two into one"),
+    ("Duplicate inline table key", "remove one of the two"),
+)
+
+
+def _toml_problem(path: Path, text: str, message: str) -> Problem:
+    """A syntax error stops the parser, so say that nothing after it could be checked."""
+    reason, where, line = message, "", None
+    if match := re.search(r" \(at line (\d+), column (\d+)\)$", message):
+        reason, where, line = message[: match.start()], f", column {match[2]}", int(match[1])
+    elif message.endswith(" (at end of document)"):
+        reason, where = message.removesuffix(" (at end of document)"), ", at the end of the file"
+        line = len(text.splitlines()) or None
+    fix = next(
+        (f for start, f in _TOML_FIXES if reason.startswith(start)),
+        "fix the TOML syntax there (quotes around text, '=' between key and value,"
+        " closing brackets)",
+    )
+    lines = text.splitlines()
+    key = re.match(r"\s*([\w.\"'-]+)\s*=", lines[line - 1]) if line and line <= len(lines) else None
+    if reason.startswith("Cannot overwrite a value") and key:
+        reason = f"{key[1]!r} is set twice"
+    return Problem(
+        path,
+        f"not valid TOML, so nothing else in the file was checked: {reason}{where}: {fix}",
+        line=line,
+    )
+
+
+_PATTERN_FIXES = {
+    "code": "must start with a lower-case letter, then only lower-case letters, digits, '-'"
+    " or '_', e.g. 'tempo-change'",
+    "name": "the preset's name (its 'name', or else the file name) must be lower-case letters,"
+    " digits and '-', e.g. 'breath-work': rename the file or set name = \"...\"",
+}
 
 
 def _problems(path: Path, text: str, data: dict[str, Any], exc: ValidationError) -> list[Problem]:
+    """One problem per error, in file order, so a therapist can work down the file."""
     problems = []
     errors = exc.errors()
     locs = [tuple(e["loc"]) for e in errors]
@@ -62,18 +96,33 @@ def _problems(path: Path, text: str, data: dict[str, Any], exc: ValidationError)
         ]
         if err["type"] == "too_short" and any(o[: len(loc)] == tuple(loc) != o for o in locs):
             continue  # "no items left" only repeats the errors of the items themselves
-        field = _field_name(loc, data)
-        message = err["msg"].removeprefix("Value error, ")
-        if err["type"] == "missing":
-            message = "is missing: add it"
-        elif err["type"] == "extra_forbidden":
-            message = "is not a preset field: check its spelling or remove it"
-        for name in ("pedal_code", "midi.hands_free"):
-            if not loc and name in message:  # a check across fields: point at the field
-                loc = list(name.split("."))
-                field = name
-        problems.append(Problem(path, message, field=field, line=_locate(text, loc)))
-    return problems
+        field, line = _field_name(loc, data), _locate(text, loc)
+        problems.append(Problem(path, _message(err, loc), field=field, line=line))
+    return sorted(problems, key=lambda p: p.line or 0)
+
+
+def _message(err: ErrorDetails, loc: list[int | str]) -> str:
+    """Pydantic's wording, turned into what is wrong with this field and what to do."""
+    kind, message = err["type"], err["msg"].removeprefix("Value error, ")
+    if kind == "missing":
+        return "is missing: add it"
+    if kind == "extra_forbidden":
+        return "is not a preset field: check its spelling or remove it"
+    if kind == "string_too_short":
+        return "is empty: write something here"
+    if kind == "too_short" and loc == ["codes"]:
+        return "has no entries: add at least one [[codes]] table"
+    if kind == "string_pattern_mismatch" and loc and loc[-1] in _PATTERN_FIXES:
+        return f"is {_shown(err['input'])}, but {_PATTERN_FIXES[str(loc[-1])]}"
+    if match := re.match(r"(Input|String|List|Tuple) should ", message):
+        return f"is {_shown(err['input'])}, but {message[len(match[1]) + 1 :]}"
+    return message
+
+
+def _shown(value: object) -> str:
+    """The wrong value, cut short: a whole table would swamp the line."""
+    text = repr(value)
+    return text if len(text) <= 40 else text[:37] + "..."
 
 
 def _field_name(loc: list[int | str], data: dict[str, Any]) -> str:
@@ -91,18 +140,32 @@ def _field_name(loc: list[int | str], data: dict[str, Any]) -> str:
     return name
 
 
+_ARRAY_TABLE = re.compile(r"^\s*\[\[\s*([\w.-]+)\s*\]\]\s*(#.*)?$")
+_ANY_TABLE = re.compile(r"^\s*\[\[?\s*[\w.\"'-]+\s*\]\]?\s*(#.*)?$")
+
+
 def _locate(text: str, loc: list[int | str]) -> int | None:
-    """Best-effort line of a field: tomllib keeps no positions, so search the text for it."""
+    """Best-effort line of a field: tomllib keeps no positions, so search the text for it.
+
+    An index into an array of tables (`codes[2]`, `midi.hands_free.mappings[0]`) narrows the
+    search to that `[[...]]` section, so a key is found in the right entry.
+    """
     lines = text.splitlines()
     start, end = 0, len(lines)
     keys = [p for p in loc if isinstance(p, str)]
-    if len(loc) >= 2 and isinstance(loc[0], str) and isinstance(loc[1], int):
-        headers = [i for i, ln in enumerate(lines) if ln.strip() == f"[[{loc[0]}]]"]
-        if loc[1] < len(headers):
-            start = headers[loc[1]]
-            nxt = [i for i, ln in enumerate(lines) if i > start and ln.lstrip().startswith("[[")]
+    first = next((i for i, p in enumerate(loc) if isinstance(p, int)), None)
+    if first:
+        table, index = ".".join(str(p) for p in loc[:first]), loc[first]
+        headers = [
+            i for i, ln in enumerate(lines) if (m := _ARRAY_TABLE.match(ln)) and m[1] == table
+        ]
+        if isinstance(index, int) and index < len(headers):
+            start = headers[index]
+            nxt = [i for i in range(start + 1, len(lines)) if _ANY_TABLE.match(lines[i])]
             end = nxt[0] if nxt else len(lines)
-            keys = [p for p in loc[2:] if isinstance(p, str)]
+            # the entry's own key: deeper ones sit on its line (inline tables) or may
+            # repeat a name of the entry itself ('key' of a choice, 'key' of the code)
+            keys = [p for p in loc[first + 1 :] if isinstance(p, str)][:1]
             if not keys:
                 return start + 1
     for key in reversed(keys):

@@ -7,20 +7,31 @@ thresholds) lives here rather than in code.
 
 from __future__ import annotations
 
-import string
+from collections.abc import Mapping
 from typing import Literal, Self
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    ModelWrapValidatorHandler,
+    field_validator,
+    model_validator,
+)
 
 from attune_tui.analysis.attunement_settings import AttunementSettings
 from attune_tui.analysis.settings import FeatureSettings
 from attune_tui.midi.handsfree import HandsFreeSettings
 from attune_tui.midi.roles import RoleSettings
-
-RESERVED_KEYS = frozenset({"backspace", "escape", "enter", "tab", "space", "?"})
-"""Keys the live screen keeps for itself: undo, cancel, confirm, focus, pedal, help."""
-
-_KEY_NAMES = frozenset(string.ascii_lowercase + string.digits + ",.;'[]-=`\\")
+from attune_tui.model.preset_checks import (
+    Issue,
+    code_table_issues,
+    items,
+    key_problem,
+    number_plain,
+    repeated_choices,
+    validate_whole,
+)
 
 
 class Choice(BaseModel):
@@ -31,9 +42,18 @@ class Choice(BaseModel):
     key: str
     label: str = Field(min_length=1)
 
+    @field_validator("key")
+    @classmethod
+    def _check_key(cls, value: str) -> str:
+        """The live screen keeps some keys: one of those could never pick the choice."""
+        problem = key_problem(value)
+        if problem:
+            raise ValueError(problem)
+        return value
+
 
 class Modifier(BaseModel):
-    """What can be added after a code: a choice list (keys given or 1-9) or a 1-5 scale."""
+    """What can be added after a code: a choice list (keys given or 1-9) or a scale within 0-9."""
 
     model_config = ConfigDict(extra="forbid", frozen=True)
 
@@ -44,28 +64,73 @@ class Modifier(BaseModel):
     @field_validator("choices", mode="before")
     @classmethod
     def _number_plain_choices(cls, value: object) -> object:
-        """Plain strings get the keys 1, 2, 3 ... in order, the usual numeric-pad habit."""
-        if isinstance(value, list):
-            return [
-                {"key": str(i + 1), "label": c} if isinstance(c, str) else c
-                for i, c in enumerate(value)
-            ]
+        """A 10th plain choice would need the key '10', which no single key press gives."""
+        if isinstance(value, list) and any(isinstance(c, str) for c in value[9:]):
+            raise ValueError(
+                f"plain choices are keyed 1-9 by position, and there are {len(value)}: give"
+                ' the 10th and later their own key, e.g. { key = "a", label = "..." }'
+            )
+        return number_plain(value)
+
+    @field_validator("scale", mode="before")
+    @classmethod
+    def _scale_shape(cls, value: object) -> object:
+        """One message for any wrong shape, rather than pydantic's per-item complaints."""
+        if value is not None and not (
+            isinstance(value, list | tuple)
+            and len(value) == 2
+            and all(type(v) is int for v in value)
+        ):
+            raise ValueError(f"must be two whole numbers [low, high], e.g. [1, 5], not {value!r}")
         return value
 
-    @model_validator(mode="after")
-    def _one_of(self) -> Self:
-        if bool(self.choices) == (self.scale is not None):
-            raise ValueError("give either 'choices' (a list) or 'scale' (e.g. [1, 5]), not both")
-        if self.scale is not None:
-            low, high = self.scale
-            if not 0 <= low < high <= 9:
-                raise ValueError(
-                    "'scale' must be [low, high] with 0 <= low < high <= 9, e.g. [1, 5]"
+    @field_validator("scale")
+    @classmethod
+    def _scale_range(cls, value: tuple[int, int] | None) -> tuple[int, int] | None:
+        """Scale values are picked with the digit keys, so they must fit 0-9 and rise."""
+        if value is None:
+            return value
+        low, high = value
+        if low > high:
+            raise ValueError(
+                f"[{low}, {high}] runs downwards: put the low end first, [{high}, {low}]"
+            )
+        if low == high:
+            raise ValueError(f"[{low}, {high}] has a single value: make high larger than low")
+        if low < 0 or high > 9:
+            raise ValueError(
+                f"[{low}, {high}] goes beyond the digit keys 0-9: keep both ends within 0-9"
+            )
+        return value
+
+    @model_validator(mode="wrap")
+    @classmethod
+    def _one_of(cls, data: object, handler: ModelWrapValidatorHandler[Self]) -> Self:
+        """Exactly one of a non-empty choice list and a scale, and no repeated choice,
+        reported with any field errors (a bad choice key must not hide a repeated one)."""
+        issues: list[Issue] = []
+        if isinstance(data, Mapping):
+            choices, scale = data.get("choices"), data.get("scale")
+            issues += repeated_choices(choices)
+            if choices is not None and scale is not None and items(choices):
+                issues.append(((), "give either 'choices' or 'scale', not both: remove one"))
+            elif choices is not None and scale is None and choices in ([], ()):
+                issues.append(
+                    (
+                        ("choices",),
+                        "is empty: list at least one choice, e.g. choices = "
+                        '["faster", "slower"], or give a scale instead, e.g. scale = [1, 5]',
+                    )
                 )
-        keys = [c.key for c in self.choices]
-        if len(set(keys)) != len(keys):
-            raise ValueError(f"two choices share a key in {keys}: give each choice its own key")
-        return self
+            elif choices is None and scale is None:
+                issues.append(
+                    (
+                        (),
+                        "has neither 'choices' nor 'scale': add one, e.g. "
+                        'choices = ["faster", "slower"] or scale = [1, 5]',
+                    )
+                )
+        return validate_whole(data, handler, issues)
 
     def keys(self) -> dict[str, str | int]:
         """Key -> value picked by that key."""
@@ -93,19 +158,27 @@ class Code(BaseModel):
     @field_validator("key")
     @classmethod
     def _check_key(cls, value: str) -> str:
-        if value in RESERVED_KEYS:
-            raise ValueError(f"key {value!r} is reserved by the live screen; pick another")
-        if value not in _KEY_NAMES and not (value.startswith("f") and value[1:].isdigit()):
-            raise ValueError(
-                f"key {value!r} is not a single lower-case letter, digit, punctuation key or f1-f12"
-            )
+        problem = key_problem(value)
+        if problem:
+            raise ValueError(problem)
         return value
 
-    @model_validator(mode="after")
-    def _group_needs_state(self) -> Self:
-        if self.group is not None and self.kind != "state":
-            raise ValueError("'group' makes states exclusive: set kind = \"state\" or remove it")
-        return self
+    @model_validator(mode="wrap")
+    @classmethod
+    def _group_needs_state(cls, data: object, handler: ModelWrapValidatorHandler[Self]) -> Self:
+        """Only states can exclude each other; checked even when other fields are wrong."""
+        issues: list[Issue] = []
+        if isinstance(data, Mapping) and data.get("group") is not None:
+            kind = data.get("kind", "point")
+            if kind != "state":
+                issues.append(
+                    (
+                        ("group",),
+                        f"'group' makes states exclusive, and this code's kind is {kind!r}:"
+                        ' set kind = "state" or remove the group',
+                    )
+                )
+        return validate_whole(data, handler, issues)
 
 
 class CheckInItem(BaseModel):
@@ -155,47 +228,12 @@ class Preset(BaseModel):
     """When two players count as meeting, and who leads."""
     midi: MidiSettings = Field(default_factory=MidiSettings)
 
-    @field_validator("codes")
+    @model_validator(mode="wrap")
     @classmethod
-    def _unique(cls, codes: tuple[Code, ...]) -> tuple[Code, ...]:
-        seen_keys: dict[str, str] = {}
-        seen_codes: set[str] = set()
-        for code in codes:
-            if code.code in seen_codes:
-                raise ValueError(f"code {code.code!r} is defined twice: rename or remove one")
-            seen_codes.add(code.code)
-            if code.key in seen_keys:
-                raise ValueError(
-                    f"key {code.key!r} is used by both {seen_keys[code.key]!r} and {code.code!r}:"
-                    " give each code its own key"
-                )
-            seen_keys[code.key] = code.code
-        for code in codes:
-            if code.modifier is None:
-                continue
-            clash = set(code.modifier.keys()) & set(seen_keys)
-            if clash:
-                raise ValueError(
-                    f"modifier keys {sorted(clash)} of {code.code!r} are also code keys: "
-                    "a modifier key must not start another observation"
-                )
-        return codes
-
-    @model_validator(mode="after")
-    def _pedal_is_a_code(self) -> Self:
-        codes = self.by_code()
-        if self.pedal_code is not None and self.pedal_code not in codes:
-            raise ValueError(
-                f"pedal_code {self.pedal_code!r} is not one of the codes: "
-                f"use one of {sorted(codes)}"
-            )
-        for mapping in self.midi.hands_free.mappings:
-            if mapping.code not in codes:
-                raise ValueError(
-                    f"midi.hands_free code {mapping.code!r} is not one of the codes: use one of "
-                    f"{sorted(codes)}"
-                )
-        return self
+    def _consistent(cls, data: object, handler: ModelWrapValidatorHandler[Self]) -> Self:
+        """Checks across codes, reported together with every field error in one run."""
+        issues = code_table_issues(data) if isinstance(data, Mapping) else []
+        return validate_whole(data, handler, issues)
 
     def by_key(self) -> dict[str, Code]:
         return {c.key: c for c in self.codes}
