@@ -87,7 +87,7 @@ def test_timeline_has_every_lane(page: str, recorded: Recorded) -> None:
     assert svg.count(" phrase ") == len(phrases)
     assert svg.count("<title>breath ") == 8
     # an affect shift is labelled with the affect picked, not the one it came from
-    assert "<title>1:35 Affect shift: calm</title>" in svg
+    assert "<title>01:35 Affect shift: calm</title>" in svg
 
 
 def test_tables_of_moments_and_observations(parsed: Collector, recorded: Recorded) -> None:
@@ -97,8 +97,8 @@ def test_tables_of_moments_and_observations(parsed: Collector, recorded: Recorde
     assert moments[0][-1] == "accepted"
     observations = next(rows for head, rows in by_header.items() if "Logged by" in head)
     assert len(observations) == 8 + 8  # eight marks and eight breaths
-    assert ["0:53-1:07", "therapist move", "Matching", "", "key"] in observations
-    assert ["0:30", "affect", "Affect shift", "to: agitated", "key"] in observations
+    assert ["00:53-01:07", "therapist move", "Matching", "", "key"] in observations
+    assert ["00:30", "affect", "Affect shift", "to: agitated", "key"] in observations
     checkin = next(rows for head, rows in by_header.items() if head[0] == "Item")
     assert ["The connection between us felt strong", "6", "9"] in checkin
 

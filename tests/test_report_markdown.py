@@ -22,8 +22,9 @@ def note(recorded: Recorded) -> str:
 
 
 def mmss(seconds: float) -> str:
-    whole = int(seconds + 0.5)
-    return f"{whole // 60}:{whole % 60:02d}"
+    """What the live clock showed at `seconds` (under an hour)."""
+    whole = int(seconds)
+    return f"{whole // 60:02d}:{whole % 60:02d}"
 
 
 def test_soap_sections_in_order(note: str) -> None:
@@ -39,8 +40,8 @@ def test_subjective_holds_checkin_summary_and_affect(note: str) -> None:
     assert f"Summary: {SUMMARY}" in subjective
     assert "| The connection between us felt strong | 6 | 9 |" in subjective
     assert "| We worked on what matters to the client | 7 | - |" in subjective
-    assert "- 0:30 to agitated" in subjective
-    assert "- 1:35 from agitated to calm" in subjective
+    assert "- 00:30 to agitated" in subjective
+    assert "- 01:35 from agitated to calm" in subjective
 
 
 def test_objective_figures_match_the_analysis(note: str, recorded: Recorded) -> None:
@@ -74,8 +75,8 @@ def test_moment_table_has_every_moment_with_its_review(note: str, recorded: Reco
 
 def test_observation_counts_by_category(note: str) -> None:
     assert "| breath | Breath | 8 |  |" in note
-    assert "| therapist move | Matching | 1 | 0:14 |" in note
-    assert "| interaction | Silence | 1 | 0:05 |" in note
+    assert "| therapist move | Matching | 1 | 00:14 |" in note
+    assert "| interaction | Silence | 1 | 00:05 |" in note
     assert "| interaction | Turn-taking | 1 |  |" in note
 
 

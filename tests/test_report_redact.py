@@ -45,7 +45,7 @@ def test_redacted_note_keeps_the_year_and_the_figures(recorded: Recorded) -> Non
     assert f"Client: redacted · Date: {session.started_at:%Y} ·" in note
     assert "# Session note: session-1" in note
     assert f"| Attunement moments | {len(recorded.analysis['moments'])} (" in note
-    assert r"- 0:50: \[redacted\]" in note
+    assert r"- 00:50: \[redacted\]" in note
 
 
 def test_redaction_keeps_the_review_verdicts(recorded: Recorded) -> None:

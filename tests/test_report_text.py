@@ -11,9 +11,9 @@ from attune_tui.model.preset import Preset
 from attune_tui.report.text import NO_MIDI, analysis_text, clock, joined, reading
 
 
-def test_clock_reads_like_a_recording() -> None:
-    assert [clock(x) for x in (0.0, 9.4, 59.6, 61.0, 3599.5, 3661.0)] == [
-        "0:00", "0:09", "1:00", "1:01", "1:00:00", "1:01:01",
+def test_clock_reads_like_the_running_clock() -> None:
+    assert [clock(x) for x in (0.0, 9.4, 9.6, 59.6, 61.0, 3599.5, 3600.0, 3661.0)] == [
+        "00:00", "00:09", "00:09", "00:59", "01:01", "59:59", "1:00:00", "1:01:01",
     ]  # fmt: skip
     assert clock(None) == "-"
     assert joined([]) == "" and joined(["a"]) == "a" and joined(["a", "b", "c"]) == "a, b and c"
@@ -67,7 +67,7 @@ def test_long_sessions_are_summed_up_not_listed() -> None:
     }
     document = {"duration_s": 200.0, "players": players, "summary": summary, "episodes": episodes}
     lines = reading(document)
-    assert "Match, then guide happened 5 times (first at 1:00, 2:00 and 3:00)" in lines[2]
+    assert "Match, then guide happened 5 times (first at 01:00, 02:00 and 03:00)" in lines[2]
     assert lines[3] == (
         "Of 4 affect shifts, 1 came during an attunement moment and 1 within 10 s after one."
     )

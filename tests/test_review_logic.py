@@ -20,8 +20,9 @@ from attune_tui.review.details import (
 )
 from attune_tui.review.navigate import next_moment, next_observation
 from attune_tui.review.summary import checkin_sentence, duration_text, summary_sentences
-from attune_tui.review.timeline import AUTO_CATEGORY, build_timeline, initials, lane_categories
+from attune_tui.review.timeline import build_timeline, initials, lane_categories
 from attune_tui.review.viewport import MIN_SCALE_S, Viewport
+from attune_tui.wording import AUTO_CATEGORY
 
 ANALYSIS = {
     "duration_s": 100.0,

@@ -5,7 +5,8 @@ linguistic type points at a controlled vocabulary made from the preset's codes, 
 ELAN stays within the therapist's vocabulary. Point observations become 1 ms intervals (ELAN
 has no points). Observations of one category that overlap (a turn-taking inside a silence)
 go to numbered extra tiers, because ELAN does not allow overlaps on one time-aligned tier.
-Modifiers and notes sit on a symbolic child tier beside their observation.
+Modifiers and notes sit on a symbolic child tier beside their observation. What the MIDI
+analysis logged goes to an `automatic` tier; its values are the stable codes, as in the CSV.
 """
 
 from __future__ import annotations
@@ -138,16 +139,18 @@ def _category_tiers(
     observations: Sequence[Observation], preset: Preset, duration: float
 ) -> list[_Tier]:
     of = category_of(preset)
+    vocabulary = {c.category for c in preset.codes}
     tiers: list[_Tier] = []
     for category in categories(preset, observations):
-        kind = DEFAULT_TYPE if category == OTHER else _type_id(category)
+        controlled = category in vocabulary  # automatic codes are not the preset's to recode
+        kind = _type_id(category) if controlled else DEFAULT_TYPE
         lanes: list[_Tier] = []
         for obs in (o for o in observations if of.get(o.code, OTHER) == category):
             end = obs.end
             if obs.is_open_state:
                 end = max(duration, obs.t)
             start_ms, end_ms = _interval(obs.t, end)
-            cve = None if category == OTHER else _cve_id(obs.code)
+            cve = _cve_id(obs.code) if controlled else None
             annotation = _Annotation(start_ms, end_ms, obs.code, cve, detail(obs))
             lane = next((t for t in lanes if t.annotations[-1].end_ms <= start_ms), None)
             if lane is None:

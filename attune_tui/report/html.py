@@ -28,6 +28,7 @@ from attune_tui.report.tables import (
     readable_moment_rows,
 )
 from attune_tui.store import SessionData
+from attune_tui.wording import code_label, source_words
 
 CSS = """
 @page { size: auto; margin: 14mm; }
@@ -119,7 +120,7 @@ def _figures(document: Mapping[str, Any]) -> str:
         (text.clock(document["duration_s"]), "duration"),
         (f"{summary['attuned_pct']:.0f}%", f"attuned ({text.clock(summary['attuned_s'])})"),
         (str(summary["moments"]), "attunement moments"),
-        (f"{summary['longest_moment_s']:.0f} s", "longest moment"),
+        (text.length(summary["longest_moment_s"]), "longest moment"),
         ("none" if first is None else text.clock(first), "to the first moment"),
         (text.percent(therapist), "of attuned time led by the therapist"),
         (str(summary["match_then_guide_episodes"]), "match-then-guide episodes"),
@@ -213,11 +214,11 @@ def _observations(data: SessionData, preset: Preset | None) -> str:
     of, labels = category_of(preset), label_of(preset)
     rows = [
         (
-            text.clock(o.t) + ("" if o.end is None else f"-{text.clock(o.end)}"),
+            text.clock(o.t) if o.end is None else text.span(o.t, o.end),
             of.get(o.code, OTHER),
-            labels.get(o.code, o.code),
+            code_label(o.code, labels),
             detail(o),
-            o.source,
+            source_words(o.source),
         )
         for o in observations
     ]

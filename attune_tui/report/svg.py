@@ -21,6 +21,7 @@ from attune_tui.model.observation import Observation
 from attune_tui.model.preset import Preset
 from attune_tui.report.tables import OTHER, categories, category_of, label_of
 from attune_tui.report.text import clock, moment_label, span
+from attune_tui.wording import code_label
 
 WIDTH = 820.0
 LEFT = 104.0
@@ -244,7 +245,7 @@ def _category_lanes(
         )
         free_from = 0.0
         for obs in (o for o in marks if of.get(o.code, OTHER) == category):
-            free_from = _mark(parts, obs, labels.get(obs.code, obs.code), axis, y, free_from)
+            free_from = _mark(parts, obs, code_label(obs.code, labels), axis, y, free_from)
         y += 20
     return y + GAP
 
@@ -252,11 +253,16 @@ def _category_lanes(
 def _mark(
     parts: list[str], obs: Observation, label: str, axis: _Axis, y: float, free_from: float
 ) -> float:
-    """One observation as a tick (point) or a bar (state); its label only where there is room."""
+    """One observation as a tick (point) or a bar (state); its label only where there is room.
+
+    A mark shows the value the therapist picked; an automatic one its label, since its value
+    ('4.2 s, 12 notes') says nothing without it.
+    """
     x = axis.x(obs.t)
     value = obs.picked
-    short = value or label
-    tip = escape(f"{clock(obs.t)} {label}" + (f": {value}" if value else ""))
+    short = label if obs.source == "auto" else value or label
+    who = f"{obs.player} " if obs.player else ""
+    tip = escape(f"{clock(obs.t)} {who}{label}" + (f": {value}" if value else ""))
     if obs.kind == "state":
         end = axis.x(obs.end if obs.end is not None else axis.duration)
         parts.append(

@@ -12,19 +12,21 @@ from dataclasses import dataclass
 from typing import Any
 
 from attune_tui.analyze import AFFECT_CODE
+from attune_tui.clocktext import whole_seconds
 from attune_tui.model.observation import Observation
 from attune_tui.model.preset import DEFAULT_CHECKIN, Preset
 from attune_tui.model.session import CheckIn
-from attune_tui.report.text import clock, span
+from attune_tui.report.text import clock, leader_name, span
 from attune_tui.store import SessionData
 from attune_tui.store.observations import moment_key
+from attune_tui.wording import AUTO_CATEGORY, AUTO_LABELS, DETAIL, code_label
 
 MOMENT_COLUMNS = (
     "session", "client", "start", "end", "duration", "dimensions", "strength", "leader",
     "pattern", "source", "verdict",
 )  # fmt: skip
 OTHER = "other"
-"""Category of a code the preset does not define (an older preset, an automatic code)."""
+"""Category of a code neither the preset nor the MIDI analysis defines (an older preset's)."""
 
 
 def moment_verdict(moment: Mapping[str, Any], verdicts: Mapping[str, str]) -> str:
@@ -46,9 +48,9 @@ def readable_moment_rows(
         (
             str(n),
             span(m["start"], m["end"]),
-            f"{m['end'] - m['start']:.0f}",
+            str(whole_seconds(m["end"] - m["start"])),
             ", ".join(m["dimensions"]) or "-",
-            m["leader"],
+            leader_name(m["leader"]),
             m.get("pattern") or "",
             f"{m['strength']:.2f}",
             _FOUND_BY[m["source"]],
@@ -76,26 +78,36 @@ def _moment_row(
 
 
 def category_of(preset: Preset | None) -> dict[str, str]:
-    """Code to category; empty without a preset (every code then falls in `OTHER`)."""
-    return {} if preset is None else {c.code: c.category for c in preset.codes}
+    """Code to category: the preset's, and `AUTO_CATEGORY` for the MIDI analysis's own codes.
+
+    Any other code (a preset that is no longer installed) falls in `OTHER`.
+    """
+    automatic = dict.fromkeys(AUTO_LABELS, AUTO_CATEGORY)
+    return automatic if preset is None else automatic | {c.code: c.category for c in preset.codes}
 
 
 def label_of(preset: Preset | None) -> dict[str, str]:
-    """Code to the label the therapist sees on the live screen."""
+    """Code to the label the therapist sees on the live screen (see `wording.code_label`)."""
     return {} if preset is None else {c.code: c.label for c in preset.codes}
 
 
 def categories(preset: Preset | None, observations: Sequence[Observation]) -> list[str]:
-    """Categories in preset order, then any others observations use."""
+    """Categories the observations use: the preset's in its order, then automatic, then `OTHER`."""
     of = category_of(preset)
-    ordered = list(dict.fromkeys(of.values()))
+    ordered = list(dict.fromkeys(c.category for c in preset.codes)) if preset is not None else []
+    ordered += [c for c in (AUTO_CATEGORY, OTHER) if c not in ordered]
     used = {of.get(o.code, OTHER) for o in observations}
-    return [c for c in ordered if c in used] + ([OTHER] if OTHER in used - set(ordered) else [])
+    return [c for c in ordered if c in used]
 
 
 def detail(obs: Observation) -> str:
-    """Modifiers and free text of an observation in one short phrase."""
-    parts = [f"{k}: {v}" for k, v in obs.modifiers.items()]
+    """Player, modifiers and free text of an observation in one short phrase.
+
+    An automatic observation's description is shown as it is ('client; 92 → 120 BPM'): its
+    modifier key is an internal name, not a word for the reader.
+    """
+    parts: list[str] = [obs.player] if obs.player else []
+    parts += [str(v) if k == DETAIL else f"{k}: {v}" for k, v in obs.modifiers.items()]
     if obs.text:
         parts.append(obs.text)
     return "; ".join(parts)
@@ -116,6 +128,7 @@ def code_counts(preset: Preset | None, observations: Sequence[Observation]) -> l
     """Counts per code grouped by category, in preset order (the note's observation table)."""
     of, labels = category_of(preset), label_of(preset)
     order = [c.code for c in preset.codes] if preset is not None else []
+    order += [c for c in AUTO_LABELS if c not in order]
     used = list(dict.fromkeys(o.code for o in observations))
     codes = [c for c in order if c in used] + sorted(c for c in used if c not in order)
     rank = {c: i for i, c in enumerate(categories(preset, observations))}
@@ -127,7 +140,7 @@ def code_counts(preset: Preset | None, observations: Sequence[Observation]) -> l
             CodeCount(
                 category=of.get(code, OTHER),
                 code=code,
-                label=labels.get(code, code),
+                label=code_label(code, labels),
                 count=len(logged),
                 state_s=sum(o.end - o.t for o in states if o.end is not None) if states else None,
             )

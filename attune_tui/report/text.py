@@ -7,12 +7,12 @@ disagree about what a session showed. Every sentence is built from the versioned
 
 from __future__ import annotations
 
-import math
 from collections import Counter
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 from attune_tui.analysis.notes import PLAYERS
+from attune_tui.clocktext import clock_text, span_text, whole_seconds
 
 Document = Mapping[str, Any]
 LISTED = 3
@@ -23,18 +23,19 @@ NO_MIDI = "No MIDI was analysed for this session, so there is no reading of the 
 
 
 def clock(seconds: float | None) -> str:
-    """Session time as m:ss (h:mm:ss past an hour): how therapists read a recording."""
-    if seconds is None:
-        return "-"
-    whole = math.floor(seconds + 0.5)
-    hours, rest = divmod(whole, 3600)
-    minutes, secs = divmod(rest, 60)
-    return f"{hours}:{minutes:02d}:{secs:02d}" if hours else f"{minutes}:{secs:02d}"
+    """Session time as the screens show it (`clocktext.clock_text`); '-' when undefined."""
+    return "-" if seconds is None else clock_text(seconds)
 
 
 def span(start: float, end: float) -> str:
-    """A stretch of the session, '0:25-0:46'."""
-    return f"{clock(start)}-{clock(end)}"
+    """A stretch of the session, '00:25-00:46': each end reads as a single mark would."""
+    return span_text(start, end)
+
+
+def length(seconds: float) -> str:
+    """A length in whole seconds, '42 s', counted as the clock counts (truncated), so the note
+    and the review summary give a moment the same length."""
+    return f"{whole_seconds(seconds)} s"
 
 
 def percent(fraction: float) -> str:
@@ -129,11 +130,15 @@ def moment_sources(summary: Mapping[str, Any]) -> str:
     )
 
 
+def leader_name(leader: str) -> str:
+    """A moment's leader as a table cell: 'both' and 'no clear leader', not the stored ids."""
+    return {"mutual": "both", "none": "no clear leader"}.get(leader, leader)
+
+
 def leader_shares(summary: Mapping[str, Any]) -> str:
     """'therapist 63%, client 37%': who led, largest share first (empty without moments)."""
     shares = sorted(((v, k) for k, v in summary["leader_shares"].items() if v > 0), reverse=True)
-    names = {"mutual": "both", "none": "no clear leader"}
-    return ", ".join(f"{names.get(k, k)} {percent(v)}" for v, k in shares)
+    return ", ".join(f"{leader_name(k)} {percent(v)}" for v, k in shares)
 
 
 def reading(document: Document) -> list[str]:
@@ -174,7 +179,7 @@ def _attunement_sentence(document: Document, summary: Mapping[str, Any]) -> str:
         f"Client and therapist were attuned for {summary['attuned_pct']:.0f}% of the session"
         f" ({clock(summary['attuned_s'])} in {plural(count, 'moment')}). The first moment came"
         f" at {clock(summary['time_to_first_moment_s'])} and the longest lasted"
-        f" {summary['longest_moment_s']:.0f} s.{where}"
+        f" {length(summary['longest_moment_s'])}.{where}"
     )
 
 
@@ -238,7 +243,7 @@ def _affect_sentence(row: Mapping[str, Any]) -> str:
         return f"{what} at {clock(row['t'])} came during an attunement moment ({where})."
     relation = "after" if row["t"] > moment["end"] else "before"
     return (
-        f"{what} at {clock(row['t'])} came {row['distance_s']:.0f} s {relation} an attunement"
+        f"{what} at {clock(row['t'])} came {length(row['distance_s'])} {relation} an attunement"
         f" moment ({where})."
     )
 

@@ -9,9 +9,11 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+from attune_tui.clocktext import tenths_text
 from attune_tui.model.observation import Observation
 from attune_tui.model.preset import Preset
 from attune_tui.review.timeline import MomentBand, category_of
+from attune_tui.wording import code_label, source_words
 
 Row = tuple[str, str]
 
@@ -29,11 +31,8 @@ SOURCES = {
 
 
 def seconds_text(t: float) -> str:
-    """`01:05.3`: tenths matter when a mark is moved."""
-    minutes, secs = divmod(max(t, 0.0), 60.0)
-    hours, minutes = divmod(int(minutes), 60)
-    text = f"{minutes:02d}:{secs:04.1f}"
-    return f"{hours}:{text}" if hours else text
+    """`01:05.3`: tenths matter when a mark is moved; the whole seconds read as on the clock."""
+    return tenths_text(t)
 
 
 def observation_rows(
@@ -43,14 +42,14 @@ def observation_rows(
     rows: list[Row] = [
         ("time", seconds_text(obs.t) + (f" to {seconds_text(obs.end)}" if obs.end else "")),
         ("code", obs.code),
-        ("label", code.label if code else obs.code.replace("_", " ")),
+        ("label", code.label if code else code_label(obs.code, {})),
         ("category", category_of(obs, preset)),
     ]
     if obs.modifiers:
         rows.append(("modifiers", ", ".join(f"{k}: {v}" for k, v in obs.modifiers.items())))
     if obs.text:
         rows.append(("text", obs.text))
-    rows.append(("source", obs.source + (f" ({obs.player})" if obs.player else "")))
+    rows.append(("source", source_words(obs.source) + (f" ({obs.player})" if obs.player else "")))
     if obs.original_t is not None:
         rows.append(("logged at", seconds_text(obs.original_t)))
     rows.extend(("history", line) for line in history_lines(history))

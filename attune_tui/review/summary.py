@@ -1,7 +1,7 @@
 """The session summary in the words of a clinical note, from the analysis and the check-in.
 
-Figures are rounded to what a note would say (whole seconds, whole percent) and sentences with
-nothing to report are left out rather than filled with zeros.
+Figures are cut to what a note would say (whole seconds, counted as the clock counts them, and
+whole percent) and sentences with nothing to report are left out rather than filled with zeros.
 """
 
 from __future__ import annotations
@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from attune_tui.clocktext import whole_seconds
 from attune_tui.model.session import CheckIn
 
 _WORDS = ("no", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten")
@@ -26,8 +27,9 @@ def sentence(text: str) -> str:
 
 
 def duration_text(seconds: float) -> str:
-    """`25 s`, `3 min 05 s`, `1 h 02 min`."""
-    total = round(seconds)
+    """`25 s`, `3 min 05 s`, `1 h 02 min`: whole seconds as the clock counts them (truncated),
+    so 'after 25 s' here is '00:25' in the report."""
+    total = whole_seconds(seconds)
     if total < 60:
         return f"{total} s"
     minutes, secs = divmod(total, 60)

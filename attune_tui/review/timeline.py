@@ -22,9 +22,7 @@ from attune_tui.model.observation import Observation
 from attune_tui.model.preset import Preset
 from attune_tui.review.columns import FloatArray
 from attune_tui.store.observations import moment_key
-
-AUTO_CATEGORY = "automatic"
-"""Lane of the observations the MIDI analysis logged on its own (tempo changes, phrase ends)."""
+from attune_tui.wording import AUTO_CATEGORY
 
 VELOCITY_RANGE = (0.0, 127.0)
 

@@ -1,11 +1,11 @@
-"""Small text formatting shared by the screens."""
+"""Small text formatting shared by the screens.
+
+Session times come from `attune_tui.clocktext`, the formatter the reports use too, so a time
+read on screen is the time printed in the note.
+"""
 
 from __future__ import annotations
 
+from attune_tui.clocktext import clock_text
 
-def clock_text(seconds: float) -> str:
-    """`12:07` for session times under an hour, `1:02:07` past it."""
-    total = int(max(seconds, 0.0))
-    hours, rest = divmod(total, 3600)
-    minutes, secs = divmod(rest, 60)
-    return f"{hours}:{minutes:02d}:{secs:02d}" if hours else f"{minutes:02d}:{secs:02d}"
+__all__ = ["clock_text"]

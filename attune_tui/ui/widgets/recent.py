@@ -8,14 +8,7 @@ from textual.widgets import Static
 from attune_tui.model.observation import Observation
 from attune_tui.model.preset import Preset
 from attune_tui.ui.format import clock_text
-
-AUTO_LABELS = {
-    "tempo_change": "tempo",
-    "dynamics_change": "dynamics",
-    "phrase_end": "phrase",
-    "silence_start": "silence",
-    "midi-gap": "MIDI gap",
-}
+from attune_tui.wording import DETAIL, code_label
 
 
 class RecentObservations(Static):
@@ -51,16 +44,16 @@ class RecentObservations(Static):
         self.update(text, layout=False)  # fills its pane: the size never changes
 
     def _found(self, obs: Observation) -> Text:
-        label = AUTO_LABELS.get(obs.code, obs.code.replace("_", " "))
+        label = code_label(obs.code, {})
         line = Text(f"{clock_text(obs.t)}  ", style="dim")
-        detail = obs.modifiers.get("detail", obs.modifiers.get("port", ""))
+        detail = obs.modifiers.get(DETAIL, obs.modifiers.get("port", ""))
         who = f"{obs.player} " if obs.player else ""
         line.append(f"{who}{label}: {detail}", style="dim")
         return line
 
     def _mark(self, obs: Observation, pending: bool) -> Text:
         line = Text(f"{clock_text(obs.t)}  ", style="dim")
-        line.append(self.labels.get(obs.code, obs.code), style="bold")
+        line.append(code_label(obs.code, self.labels), style="bold")
         if obs.kind == "state":
             line.append(" (on)" if obs.end is None else f" (to {clock_text(obs.end)})")
         details = [f"{k} {v}" for k, v in obs.modifiers.items()]

@@ -27,7 +27,6 @@ from attune_tui.review.columns import (
     span_columns,
 )
 from attune_tui.review.timeline import (
-    AUTO_CATEGORY,
     VELOCITY_RANGE,
     ObservationLane,
     Series,
@@ -36,6 +35,7 @@ from attune_tui.review.timeline import (
 )
 from attune_tui.review.viewport import Viewport
 from attune_tui.ui.format import clock_text
+from attune_tui.wording import AUTO_CATEGORY
 
 GUTTER = 15
 BLOCKS = " ▁▂▃▄▅▆▇█"

@@ -1,0 +1,51 @@
+"""Words a therapist reads for the ids the record stores: automatic observations and sources.
+
+The MIDI analysis logs its observations under machine codes (`dynamics_change`, `midi-gap`)
+that no preset defines. Screens and reports name them from this one table, so the live screen,
+the review and a clinical note never disagree, and no internal name reaches a reader. Machine
+formats (CSV, JSON, ELAN values) keep the codes: they are the stable ids analysis scripts use.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+AUTO_CATEGORY = "automatic"
+"""Category of the observations the MIDI analysis logs on its own (the review's lane name)."""
+
+AUTO_LABELS: Mapping[str, str] = {
+    "tempo_change": "tempo change",
+    "dynamics_change": "dynamics change",
+    "phrase_start": "phrase start",
+    "phrase_end": "phrase end",
+    "silence_start": "silence",
+    "silence_end": "silence end",
+    "midi-gap": "MIDI gap",
+}
+"""Automatic codes in the words shown for them everywhere."""
+
+SOURCES: Mapping[str, str] = {
+    "key": "key",
+    "pedal": "pedal",
+    "midi": "played on MIDI",
+    "auto": "MIDI analysis",
+    "edit": "review",
+}
+"""Who or what logged an observation (`Observation.source`), as a reader would say it."""
+
+DETAIL = "detail"
+"""Modifier holding an automatic observation's own description: shown without its key."""
+
+
+def code_label(code: str, labels: Mapping[str, str]) -> str:
+    """The label of a code: the preset's (`labels`), an automatic one, else the code in words.
+
+    A code no installed preset defines (the preset was removed or changed) still reads as words.
+    """
+    found = labels.get(code) or AUTO_LABELS.get(code)
+    return found if found is not None else code.replace("_", " ").replace("-", " ")
+
+
+def source_words(source: str) -> str:
+    """`MIDI analysis` for `auto`; an unknown source as stored."""
+    return SOURCES.get(source, source)
