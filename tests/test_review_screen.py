@@ -160,6 +160,23 @@ async def test_edit_keeps_original_time_and_history(store: Store, session_id: st
     assert history[2]["fields"] == {"t": 6.3}
 
 
+async def test_editing_only_the_text_leaves_the_time_exact(store: Store, session_id: str) -> None:
+    editor = store.edit_session(session_id)
+    tempo = next(o for o in editor.log.ordered() if o.code == "tempo")
+    editor.update(tempo.id, source="edit", t=5.037)  # off the tenths the dialog shows
+    editor.close()
+    app = review_app(store, session_id)
+    async with app.run_test(size=SIZE) as pilot:
+        await opened(app, pilot)
+        await pilot.press("n", "enter")
+        await pilot.pause()
+        assert isinstance(app.screen, ObservationDialog)
+        await pilot.press("tab", "tab", *"settled", "ctrl+s")
+        await pilot.pause()
+    edited = store.load(session_id).log.current[tempo.id]
+    assert edited.text == "settled" and edited.t == 5.037
+
+
 async def test_deleting_a_mark_reanalyses(store: Store, session_id: str, preset: Preset) -> None:
     before = session_analysis(store.load(session_id), preset)
     assert [m["source"] for m in before["moments"]].count("both") == 1

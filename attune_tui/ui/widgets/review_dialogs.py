@@ -131,9 +131,10 @@ class ObservationDialog(ModalScreen[ObservationEdit | None]):
 
     def action_save(self) -> None:
         try:
-            t = parse_seconds(self.query_one("#obs-time", Input).value)
+            t = self._read_time("#obs-time", self.t)
             end_box = self.query_one("#obs-end", Input)
-            end = parse_seconds(end_box.value) if end_box.display else None
+            stored_end = self.observation.end if self.observation else None
+            end = self._read_time("#obs-end", stored_end) if end_box.display else None
         except ValueError as exc:
             self.query_one("#obs-error", Static).update(f"[red]{exc}[/red]")
             return
@@ -145,6 +146,14 @@ class ObservationDialog(ModalScreen[ObservationEdit | None]):
                 self.code_name, t, end, self._modifiers(), self.query_one("#obs-text", Input).value
             )
         )
+
+    def _read_time(self, selector: str, stored: float | None) -> float:
+        """The field's time; a field left as shown keeps the stored time to the millisecond
+        (the field shows tenths, so reading it back would move a mark that was not touched)."""
+        text = self.query_one(selector, Input).value
+        if stored is not None and text == seconds_text(stored):
+            return stored
+        return parse_seconds(text)
 
     def _modifiers(self) -> dict[str, ModifierValue]:
         """The picked modifier, with any other modifiers the observation already had."""
