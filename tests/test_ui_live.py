@@ -8,6 +8,7 @@ import time
 from datetime import datetime
 from pathlib import Path
 
+from textual.events import Key
 from textual.widgets import Digits, Static
 
 import attune_tui
@@ -132,6 +133,32 @@ async def test_a_scale_prompt_reads_as_a_range_and_a_slip_is_answered(store: Sto
         await pilot.pause()
         (beat,) = screen.live.log.ordered()
         assert beat.modifiers == {"stability": 4}
+
+
+async def test_a_note_typed_straight_after_its_key_keeps_every_character(store: Store) -> None:
+    """Keys queued before the note field has focus (a fast typist) belong to the note."""
+    app = AttuneApp(store, start=LiveRequest(client="C-018"))
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, LiveScreen)
+        for key, char in [("n", "n"), ("h", "h"), ("e", "e"), ("space", " "), ("x", "x")]:
+            app.post_message(Key(key, char))  # all queued at once, as a burst arrives
+        app.post_message(Key("backspace", None))
+        for char in "ld it":
+            app.post_message(Key(char if char != " " else "space", char))
+        await pilot.pause()
+        await pilot.press(*" still", "enter")
+        await pilot.pause()
+        for key in ["n", *"ok", "enter", "d"]:  # typed and saved before the field had focus
+            app.post_message(Key(key, key if len(key) == 1 else None))
+        await pilot.pause()
+        await pilot.press("h")  # the keys after a note log codes again
+        await pilot.pause()
+        logged = [(o.code, o.text) for o in screen.live.log.ordered()]
+    assert sorted(logged) == [  # no pedal, no stray codes, nothing lost
+        ("dynamics", ""), ("matching", ""), ("note", "he ld it still"), ("note", "ok"),
+    ]  # fmt: skip
 
 
 async def test_continued_session_carries_on_from_its_duration(store: Store) -> None:

@@ -147,7 +147,9 @@ class LiveScreen(Screen[None]):
                         with Horizontal(id="players"):
                             yield PlayerPanel("client")
                             yield PlayerPanel("therapist")
-        yield Input(id="note", placeholder="Note (enter saves, escape cancels)")
+        yield Input(
+            id="note", placeholder="Note (enter saves, escape cancels)", select_on_focus=False
+        )
         yield Footer()
 
     def on_mount(self) -> None:
@@ -268,6 +270,7 @@ class LiveScreen(Screen[None]):
     # keys ----------------------------------------------------------------------------------
     def on_key(self, event: Key) -> None:
         if self._note is not None:
+            self._type_ahead(event)
             return
         key = event.key if event.key.startswith("f") and event.key[1:].isdigit() else None
         key = key or _CHAR_KEYS.get(event.key) or event.character
@@ -336,11 +339,38 @@ class LiveScreen(Screen[None]):
         note.display = True
         note.focus()
 
+    def _type_ahead(self, event: Key) -> None:
+        """Keys typed right after the note key can arrive here before the note field has
+        focus: they belong to the note, not to the codes, and must not be lost.
+
+        The field keeps every character it receives, so a character that reaches the screen
+        was typed ahead. `enter` and `backspace` also pass here after the field has seen them;
+        their bindings are then resolved by the app, in order, so only handle them while the
+        field does not have focus yet.
+        """
+        note = self.query_one("#note", Input)
+        if event.key in ("enter", "backspace") and self.focused is note:
+            return
+        if event.key == "enter":
+            self._submit_note(note.value)
+        elif event.key == "backspace":
+            note.value = note.value[:-1]
+        elif event.is_printable and event.character:
+            note.value += event.character
+        else:
+            return
+        note.cursor_position = len(note.value)
+        event.stop()
+        event.prevent_default()
+
     @on(Input.Submitted, "#note")
     def _save_note(self, event: Input.Submitted) -> None:
+        self._submit_note(event.value)
+
+    def _submit_note(self, text: str) -> None:
         if self._note is not None:
             code, started = self._note
-            self._guard(lambda: self.logger.note(code, started, event.value))
+            self._guard(lambda: self.logger.note(code, started, text))
         self._close_note()
 
     def key_escape(self) -> None:
@@ -352,7 +382,14 @@ class LiveScreen(Screen[None]):
         note = self.query_one("#note", Input)
         note.display = False
         self.set_focus(None)
+        # the field's own focus may still be queued (a note typed and saved in one burst):
+        # this runs after it, so the keys that follow log codes instead of filling the field
+        self.app.call_later(self._unfocus_closed_note)
         self._refresh_log()
+
+    def _unfocus_closed_note(self) -> None:
+        if self._note is None and self.focused is self.query_one("#note", Input):
+            self.set_focus(None)
 
     # display -------------------------------------------------------------------------------
     def _show(self, outcome: Outcome) -> None:
