@@ -93,6 +93,28 @@ def test_pedal_and_undo(live: LiveSession, preset: Preset) -> None:
     assert [o.code for o in live.log.ordered()] == ["attunement"]
 
 
+def test_undo_takes_back_a_state_key_press_not_the_state(live: LiveSession, preset: Preset) -> None:
+    logger = ObservationLogger(live, preset)
+    logger.press("s", 11.0)  # silence on
+    logger.press("s", 13.0)  # silence off
+    undone = logger.undo()
+    assert undone is not None and undone.code == "silence" and undone.end is None
+    (silence,) = live.log.ordered()
+    assert silence.t == 11.0 - preset.reaction_lag_ms / 1000 and silence.is_open_state
+    assert logger.undo() is not None and live.log.ordered() == []  # the start goes next
+
+
+def test_undoing_a_state_runs_the_one_it_ended_on_again(live: LiveSession, preset: Preset) -> None:
+    logger = ObservationLogger(live, preset)
+    logger.press("h", 1.0)  # matching on
+    logger.press("l", 4.0)  # leading on: ends matching (same group)
+    assert [o.end is None for o in live.log.ordered()] == [False, True]
+    undone = logger.undo()
+    assert undone is not None and undone.code == "leading"
+    (matching,) = live.log.ordered()
+    assert matching.code == "matching" and matching.is_open_state
+
+
 def test_pause_is_a_state_in_the_record(live: LiveSession) -> None:
     assert toggle_pause(live, 5.0) is True
     assert toggle_pause(live, 9.0) is False

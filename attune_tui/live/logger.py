@@ -124,13 +124,15 @@ class ObservationLogger:
     def _toggle(self, code: Code, at: float, source: ObservationSource) -> Outcome:
         for state in self.live.open_states():
             if state.code == code.code:
-                return Outcome("state-off", self.live.update(state.id, end=round(at, 4)), code)
-        if code.group is not None:
-            for state in self.live.open_states():
-                other = self._codes.get(state.code)
-                if other is not None and other.group == code.group:
-                    self.live.update(state.id, source="auto", end=round(at, 4))
-        obs = self.live.add(code.code, at, kind="state", source=source)
+                return Outcome("state-off", self.live.stop_state(state.id, at, source), code)
+        ending = [
+            state.id
+            for state in self.live.open_states()
+            if code.group is not None
+            and (other := self._codes.get(state.code)) is not None
+            and other.group == code.group
+        ]
+        obs = self.live.start_state(code.code, at, source, ending)
         return Outcome("state-on", obs, code)
 
 

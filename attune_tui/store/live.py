@@ -9,10 +9,11 @@ from __future__ import annotations
 import fcntl
 import os
 import uuid
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 from attune_tui.clock import SessionClock
 from attune_tui.errors import StoreError
@@ -90,7 +91,7 @@ class LiveSession:
         """Where this sitting's clock began: 0, or the end of a continued session's first part."""
         self._lock = lock
         self._journal = Journal(folder / "journal.jsonl")
-        self._undoable: list[str] = []
+        self._undoable: list[_Step] = []
         self._stopped_at: datetime | None = None
 
     def add(
@@ -119,8 +120,27 @@ class LiveSession:
         )
         self._write({"op": "add", "obs": obs.model_dump(mode="json", exclude_defaults=True)})
         if source in ("key", "pedal"):
-            self._undoable.append(obs.id)
+            self._undoable.append(_Step(obs.id, "add"))
         return self.log.current[obs.id]
+
+    def start_state(
+        self, code: str, t: float, source: ObservationSource, ending: Sequence[str] = ()
+    ) -> Observation:
+        """Start a state by key, first ending the `ending` states (its exclusive group):
+        one undo takes back the whole press, so those run on again."""
+        for oid in ending:
+            self.update(oid, source="auto", end=round(t, 4))
+        obs = self.add(code, t, kind="state", source=source)
+        if self._undoable and self._undoable[-1].oid == obs.id:
+            self._undoable[-1] = _Step(obs.id, "add", tuple(ending))
+        return obs
+
+    def stop_state(self, oid: str, t: float, source: ObservationSource = "key") -> Observation:
+        """End a running state by key; undo lets it run on again."""
+        obs = self.update(oid, source=source, end=round(t, 4))
+        if source in ("key", "pedal"):
+            self._undoable.append(_Step(oid, "end"))
+        return obs
 
     def update(self, oid: str, source: ObservationSource = "key", **fields: Any) -> Observation:
         """Change fields of an observation (a modifier picked, a state stopped, an edit)."""
@@ -139,11 +159,23 @@ class LiveSession:
         return self.log.deleted[oid]
 
     def undo(self) -> Observation | None:
-        """Undo the most recent key or pedal observation still standing."""
+        """Take back the most recent key or pedal press whose mark still stands: a mark is
+        removed (states it ended run on again), a state's stop is taken back. Returns the mark
+        as it now is (a state run on again is open)."""
         while self._undoable:
-            oid = self._undoable.pop()
-            if oid in self.log.current:
-                return self.delete(oid, "undo")
+            step = self._undoable.pop()
+            obs = self.log.current.get(step.oid)
+            if obs is None:
+                continue
+            if step.action == "end":
+                if obs.end is None:
+                    continue
+                return self.update(step.oid, source="auto", end=None)
+            undone = self.delete(step.oid, "undo")
+            for oid in step.reopen:
+                if oid in self.log.current and self.log.current[oid].end is not None:
+                    self.update(oid, source="auto", end=None)
+            return undone
         return None
 
     def review_moment(self, start: float, end: float, verdict: str) -> None:
@@ -201,6 +233,16 @@ class LiveSession:
     def _write(self, record: dict[str, Any]) -> None:
         self._journal.append(record)
         self.log.apply(record)
+
+
+@dataclass(frozen=True, slots=True)
+class _Step:
+    """One press that undo can take back: the mark it added or the state it stopped, and the
+    states the added one ended."""
+
+    oid: str
+    action: Literal["add", "end"]
+    reopen: tuple[str, ...] = ()
 
 
 def _now() -> str:

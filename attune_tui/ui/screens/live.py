@@ -297,7 +297,12 @@ class LiveScreen(Screen[None]):
     def action_undo(self) -> None:
         undone = self._guard(self.logger.undo)
         if undone is not None:
-            self.notify(f"Undone: {undone.code} at {clock_text(undone.t)} (kept in the record)")
+            code = self.preset.by_code().get(undone.code)
+            label = code.label if code is not None else undone.code
+            if undone.is_open_state:
+                self.notify(f"Undone: {label} stop; it runs on from {clock_text(undone.t)}")
+            else:
+                self.notify(f"Undone: {label} at {clock_text(undone.t)} (kept in the record)")
         self._refresh_log()
 
     def action_pause(self) -> None:
