@@ -121,6 +121,11 @@ async def test_review_moves_zooms_and_jumps(store: Store, session_id: str) -> No
         await pilot.press("N", "N")
         selected = screen.selected_observation()
         assert selected is not None and selected.code == "breath"
+        await pilot.press("end")  # moving the cursor lets go of the mark
+        assert screen.selected_observation() is None
+        await pilot.press("N")  # and the jump starts from the cursor
+        selected = screen.selected_observation()
+        assert selected is not None and selected.code == "matching"
 
 
 async def test_accept_and_reject_moments_are_stored(store: Store, session_id: str) -> None:

@@ -257,14 +257,21 @@ class ReviewScreen(Screen[None]):
     # actions: moving ---------------------------------------------------------------------
     def action_move(self, columns: int) -> None:
         self.timeline.view.move(columns)
-        self.timeline.changed()
-        self._refresh_head()
+        self._cursor_moved()
 
     def action_edge(self, end: bool) -> None:
         view = self.timeline.view
         view.goto(view.duration if end else 0.0)
+        self._cursor_moved()
+
+    def _cursor_moved(self) -> None:
+        """Moving the cursor lets go of the selection: the next jump starts from the cursor,
+        and an edit can no longer reach a mark that has gone off screen."""
         self.timeline.changed()
-        self._refresh_head()
+        if self.timeline.selected is not None:
+            self._select(None)
+        else:
+            self._refresh_head()
 
     def action_zoom(self, factor: float) -> None:
         self.timeline.view.zoom(factor)
