@@ -161,6 +161,25 @@ async def test_a_note_typed_straight_after_its_key_keeps_every_character(store: 
     ]  # fmt: skip
 
 
+async def test_ctrl_e_while_typing_a_note_saves_it_and_ends(store: Store) -> None:
+    app = AttuneApp(store, start=LiveRequest(client="C-019"))
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, LiveScreen)
+        session_id = screen.live.session.id
+        await pilot.press("n")
+        await pilot.pause()
+        await pilot.press(*"calmer now", "ctrl+e")
+        await pilot.pause()
+        assert not isinstance(app.screen, LiveScreen)  # the check-in is open
+        await pilot.press("escape")
+        await pilot.pause()
+    data = store.load(session_id)
+    assert data.session.status == "ended"
+    assert [(o.code, o.text) for o in data.observations] == [("note", "calmer now")]
+
+
 async def test_continued_session_carries_on_from_its_duration(store: Store) -> None:
     first = store.start_session("C-015", "free-improvisation", [])
     first.add("tempo", 19.5)

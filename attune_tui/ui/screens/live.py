@@ -109,7 +109,10 @@ class LiveScreen(Screen[None]):
         Binding("backspace", "undo", "Undo", id="live.undo", tooltip="Undo the last mark"),
         Binding("space", "pedal", "Pedal", id="live.pedal", show=False),
         Binding("f5", "pause", "Pause", id="live.pause", tooltip="Pause or resume"),
-        Binding("ctrl+e", "end", "End session", id="live.end", tooltip="End and check in"),
+        # priority: also while typing a note, where the text box would take it
+        Binding(
+            "ctrl+e", "end", "End session", id="live.end", tooltip="End and check in", priority=True
+        ),
         Binding("escape", "cancel", "Cancel", id="live.cancel", show=False),
     ]
 
@@ -318,7 +321,10 @@ class LiveScreen(Screen[None]):
 
     def action_end(self) -> None:
         """The session ends at this key, not when the check-in closes: the clock stops and the
-        MIDI capture with it, so the check-in adds nothing to the session's time or music."""
+        MIDI capture with it, so the check-in adds nothing to the session's time or music.
+        A note being typed is saved first."""
+        if self._note is not None:
+            self._submit_note(self.query_one("#note", Input).value)
         self._guard(self.live.stop)  # the clock stops even if the disk refuses the record
         self.stop_engine()
         self._tick()
