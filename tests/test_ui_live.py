@@ -234,6 +234,27 @@ async def test_crashed_session_is_offered_for_recovery(store: Store) -> None:
     assert session.status == "recovered" and session.duration_s == 2.0
 
 
+async def test_a_session_lost_in_its_checkin_is_offered_as_ended(store: Store) -> None:
+    child = (
+        "import os, sys\nfrom pathlib import Path\nfrom attune_tui.store import Store\n"
+        "from attune_tui.clock import SessionClock\n"
+        "live = Store(Path(sys.argv[1])).start_session('C-003', 'free-improvisation', [])\n"
+        "live.add('tempo', 1.0)\nlive.clock = SessionClock(offset=75.0)\nlive.stop()\n"
+        "os._exit(9)\n"
+    )
+    subprocess.run([sys.executable, "-c", child, str(store.root)], check=False)
+    app = AttuneApp(store)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        assert isinstance(app.screen, RecoverScreen)
+        text = str(app.screen.query_one(Static).render())
+        assert "It was ended at 01:15" in text and "the check-in is lost" in text
+        await pilot.press("r")
+        await pilot.pause()
+    (session,) = store.sessions()[0]
+    assert session.status == "recovered" and 75.0 <= session.duration_s < 76.0
+
+
 async def test_home_adds_client_and_starts_session(store: Store) -> None:
     app = AttuneApp(store)
     async with app.run_test(size=SIZE) as pilot:

@@ -95,7 +95,9 @@ class AttuneApp(App[int]):
             self._open_requested()
             return
         session, rest = orphans[0], orphans[1:]
-        count = len(self.store.load(session.id).observations)
+        data = self.store.load(session.id)
+        count = len(data.observations)
+        ended = data.log.stops[-1].t if data.log.stops else None
 
         def chosen(recover: bool | None) -> None:
             if recover:
@@ -103,7 +105,7 @@ class AttuneApp(App[int]):
                 self.notify(f"Recovered {session.id}: {len(data.observations)} observations")
             self._offer_recovery(rest)
 
-        self.push_screen(RecoverScreen(session, count), chosen)
+        self.push_screen(RecoverScreen(session, count, ended), chosen)
 
     def _open_requested(self) -> None:
         try:
