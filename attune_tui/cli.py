@@ -214,9 +214,13 @@ def _sessions(args: argparse.Namespace) -> int:
     if not sessions:
         print("no sessions yet: start one with `attune session start --client C-001`")
         return 0
+    orphans = {s.id for s in store.orphaned()}
     print(f"{'session':<30} {'client':<10} {'preset':<26} {'status':<10} {'minutes':>7}")
     for s in sessions:
-        print(f"{s.id:<30} {s.client:<10} {s.preset:<26} {s.status:<10} {s.duration_s / 60:>7.1f}")
+        status = "not closed" if s.id in orphans else s.status
+        print(f"{s.id:<30} {s.client:<10} {s.preset:<26} {status:<10} {s.duration_s / 60:>7.1f}")
+    if orphans:
+        print("not closed: attune stopped before the end; open `attune` to recover it")
     return 0
 
 

@@ -71,6 +71,18 @@ def test_sessions_clients_and_exports(store: Store, capsys: pytest.CaptureFixtur
     assert all(session_id not in r["session"] for r in rows)
 
 
+def test_a_session_left_open_by_a_crash_is_listed_as_not_closed(
+    store: Store, capsys: pytest.CaptureFixture[str]
+) -> None:
+    live = store.start_session("C-014", "free-improvisation", [])
+    live.add("tempo", 1.0)
+    live.close()  # as a crash leaves it: still live, its lock released by the kernel
+    assert main(["sessions"]) == 0
+    out = capsys.readouterr().out
+    (row,) = [line for line in out.splitlines() if live.session.id in line]
+    assert "not closed" in row and "open `attune` to recover it" in out
+
+
 def test_unknown_session_and_format_are_clear(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["export", "nope", "--format", "json"]) == 2
     assert "no session 'nope'" in capsys.readouterr().err
