@@ -31,7 +31,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         return handler(args)
     except (AttuneError, MidiUnavailable) as exc:
-        print(f"attune: {exc}", file=sys.stderr)
+        for line in str(exc).splitlines() or [""]:  # one prefix per problem, for grep
+            print(f"attune: {line}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
         return 130

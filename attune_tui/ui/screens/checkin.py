@@ -53,7 +53,10 @@ class CheckInScreen(ModalScreen[CheckIn | None]):
                 raw = self.query_one(f"#{prefix}-{item.field}", Input).value.strip()
                 if raw:
                     if not raw.isdigit() or not 0 <= int(raw) <= 10:
-                        self._error(f"{item.label}: give a whole number from 0 to 10")
+                        who = "therapist's" if prefix == "t" else "client's"
+                        self._error(
+                            f"{item.label} ({who} rating): give a whole number from 0 to 10"
+                        )
                         return
                     values[name] = int(raw)
                 elif prefix == "t":

@@ -48,6 +48,7 @@ from attune_tui.ui.widgets.review_dialogs import (
     ObservationEdit,
 )
 from attune_tui.ui.widgets.timeline import TimelineView
+from attune_tui.wording import code_label
 
 if TYPE_CHECKING:
     from attune_tui.ui.app import AttuneApp
@@ -376,7 +377,8 @@ class ReviewScreen(Screen[None]):
         if obs is None:
             self.notify("Select an observation first: n and N jump between them.", timeout=4)
             return
-        question = f"Delete {obs.code} at {seconds_text(obs.t)}? The journal keeps it."
+        label = code_label(obs.code, {c.code: c.label for c in self.preset.codes})
+        question = f"Delete {label} at {seconds_text(obs.t)}? The journal keeps it."
         self.app.push_screen(ConfirmDialog(question), lambda yes: self._deleted(obs, yes))
 
     def _deleted(self, obs: Observation, yes: bool | None) -> None:
