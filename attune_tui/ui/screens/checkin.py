@@ -28,7 +28,10 @@ class CheckInScreen(ModalScreen[CheckIn | None]):
 
     def compose(self) -> ComposeResult:
         with Vertical(id="checkin"):
-            yield Static("[b]End of session check-in[/b]  (0-10; client's own rating optional)")
+            yield Static(
+                "[b]End of session check-in[/b]  (0-10; client's own rating optional;"
+                " escape: end without it)"
+            )
             with Grid(id="checkin-grid"):
                 yield Label("")
                 yield Label("[b]therapist[/b]")
