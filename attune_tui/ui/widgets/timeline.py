@@ -148,7 +148,7 @@ class TimelineView(Widget):
             rows.append((f"{SHORT[player]} dyn", line))
         for player in PLAYERS:
             rows.append((f"{SHORT[player]} phr", _phrases(tl.phrases[player], edges, player)))
-        rows.append(("breath", _breaths(tl.breaths, edges)))
+        rows.append(("breaths", _breaths(tl.breaths, edges)))
         rows += [(lane.category[: GUTTER - 1], self._lane(lane, edges)) for lane in tl.lanes]
         base = self.rich_style
         palette = [base + style for style in PALETTE]
