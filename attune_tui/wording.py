@@ -24,6 +24,16 @@ AUTO_LABELS: Mapping[str, str] = {
 }
 """Automatic codes in the words shown for them everywhere."""
 
+SESSION_CATEGORY = "session"
+"""Category of what the app logs about the session itself, for the therapist (a pause)."""
+
+SESSION_LABELS: Mapping[str, str] = {"pause": "Paused"}
+"""Session codes in words. Stored with source `auto`, but the therapist's doing, not the
+playing's: they never read as MIDI analysis."""
+
+SESSION_SOURCES: Mapping[str, str] = {"pause": "pause key"}
+"""What logged a session code, as the therapist would say it."""
+
 SOURCES: Mapping[str, str] = {
     "key": "key",
     "pedal": "pedal",
@@ -42,10 +52,22 @@ def code_label(code: str, labels: Mapping[str, str]) -> str:
 
     A code no installed preset defines (the preset was removed or changed) still reads as words.
     """
-    found = labels.get(code) or AUTO_LABELS.get(code)
+    found = labels.get(code) or AUTO_LABELS.get(code) or SESSION_LABELS.get(code)
     return found if found is not None else code.replace("_", " ").replace("-", " ")
 
 
-def source_words(source: str) -> str:
-    """`MIDI analysis` for `auto`; an unknown source as stored."""
-    return SOURCES.get(source, source)
+def source_words(source: str, code: str = "") -> str:
+    """`MIDI analysis` for `auto`, `pause key` for a pause; an unknown source as stored."""
+    found = SESSION_SOURCES.get(code) if source == "auto" else None
+    return found if found is not None else SOURCES.get(source, source)
+
+
+def found_in_playing(code: str, source: str) -> bool:
+    """Whether the MIDI analysis logged this on its own (a pause the app logs is not)."""
+    return source == "auto" and code not in SESSION_LABELS
+
+
+def modifier_words(modifiers: Mapping[str, object]) -> list[str]:
+    """`detail` values as they are, others as `name: value`; empty values left out, so an
+    automatic silence with nothing to add reads `client silence`, never `client silence:`."""
+    return [str(v) if k == DETAIL else f"{k}: {v}" for k, v in modifiers.items() if str(v).strip()]

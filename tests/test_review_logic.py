@@ -20,9 +20,9 @@ from attune_tui.review.details import (
 )
 from attune_tui.review.navigate import next_moment, next_observation
 from attune_tui.review.summary import checkin_sentence, duration_text, summary_sentences
-from attune_tui.review.timeline import build_timeline, initials, lane_categories
+from attune_tui.review.timeline import build_timeline, category_of, initials, lane_categories
 from attune_tui.review.viewport import MIN_SCALE_S, Viewport
-from attune_tui.wording import AUTO_CATEGORY
+from attune_tui.wording import AUTO_CATEGORY, SESSION_CATEGORY
 
 ANALYSIS = {
     "duration_s": 100.0,
@@ -252,3 +252,10 @@ def test_summary_without_moments_or_midi() -> None:
     assert summary_sentences(None, 60.0, None)[0].startswith("No MIDI analysis")
     assert checkin_sentence(CheckIn(goals=1, tasks=2, bond=3, summary="calm")).endswith('"calm"')
     assert duration_text(3725.0) == "1 h 02 min"
+
+
+def test_a_pause_is_the_sessions_not_the_midi_analysis(preset: Preset) -> None:
+    pause = Observation(id="p", t=5.0, code="pause", kind="state", end=9.0, source="auto")
+    found = Observation(id="d", t=6.0, code="dynamics_change", source="auto")
+    assert category_of(pause, preset) == SESSION_CATEGORY
+    assert category_of(found, preset) == AUTO_CATEGORY

@@ -425,3 +425,16 @@ async def test_nudging_an_open_state_moves_its_start(store: Store, session_id: s
         await _nudge_selected(app, pilot, open_state.id, "greater_than_sign")
     moved = store.load(session_id).log.current[open_state.id]
     assert moved.t == pytest.approx(100.1) and moved.end is None
+
+
+async def test_summary_pane_leaves_a_rejected_moment_out(store: Store, session_id: str) -> None:
+    app = review_app(store, session_id)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await opened(app, pilot)
+        before = str(screen.query_one("#review-summary", Static).render())
+        await pilot.press("right_square_bracket", "right_square_bracket")
+        await pilot.press("x")
+        await pilot.pause()
+        after = str(screen.query_one("#review-summary", Static).render())
+        assert "1 moment rejected in review is left out" in after
+        assert before.splitlines()[0] != after.splitlines()[0]

@@ -15,7 +15,16 @@ from attune_tui import __version__
 from attune_tui.analysis.notes import PLAYERS
 from attune_tui.model.preset import Preset
 from attune_tui.report import text
-from attune_tui.report.svg import COLOURS, GUIDE, MATCH, MOMENT, timeline_svg
+from attune_tui.report.reviewed import reviewed_analysis
+from attune_tui.report.svg import (
+    COLOURS,
+    GUIDE,
+    MATCH,
+    MOMENT,
+    OPEN_MOMENT,
+    REJECTED_INK,
+    timeline_svg,
+)
 from attune_tui.report.tables import (
     OTHER,
     READABLE_MOMENT_HEADER,
@@ -67,7 +76,11 @@ footer { margin-top: 8mm; font-size: 8.5pt; color: #666666; }
 def session_html(
     data: SessionData, document: Mapping[str, Any], preset: Preset | None, redacted: bool
 ) -> str:
-    """The whole report as one HTML document."""
+    """The whole report as one HTML document.
+
+    Figures and sentences leave out the moments the therapist rejected in review.
+    """
+    document = reviewed_analysis(document, data.log.moment_verdicts)
     session = data.session
     facts = heading_facts(data, preset, redacted)
     facts.insert(2, ("Duration", text.clock(document["duration_s"])))
@@ -83,7 +96,7 @@ def session_html(
         "<h2>Players</h2>",
         _players(document),
         "<h2>Attunement moments</h2>",
-        _moments(document.get("moments", ()), data.log.moment_verdicts),
+        _moments(document.get("moments", ()), data),
         "<h2>Observations</h2>",
         _observations(data, preset),
     ]
@@ -130,7 +143,9 @@ def _figures(document: Mapping[str, Any]) -> str:
         f'<div class="figure"><b>{escape(value)}</b><span>{escape(label)}</span></div>'
         for value, label in cards
     )
-    return f'<div class="figures">{items}</div>'
+    rejected = text.rejected_line(summary)
+    note = f"\n<p>{escape(rejected)}</p>" if rejected else ""
+    return f'<div class="figures">{items}</div>{note}'
 
 
 def _checkin(data: SessionData, preset: Preset | None) -> str:
@@ -158,18 +173,22 @@ def _checkin(data: SessionData, preset: Preset | None) -> str:
 def _timeline(document: Mapping[str, Any], data: SessionData, preset: Preset | None) -> str:
     keys = [(COLOURS[p], p) for p in PLAYERS] + [
         (MOMENT, "attunement moment"),
+        (OPEN_MOMENT, "not reviewed"),
         (MATCH, "match"),
         (GUIDE, "guide"),
     ]
     legend = "".join(
         f'<span class="key" style="border-color:{colour}"></span>{escape(label)}'
         for colour, label in keys
+    ) + (
+        f'<span class="key" style="border:1.5px dashed {REJECTED_INK};width:10px;height:10px">'
+        "</span>rejected in review"
     )
     caption = (
         f"{legend}. Phrases drawn solid were breath-matched. Moments are numbered as in the"
         " table below."
     )
-    svg = timeline_svg(document, data.observations, preset)
+    svg = timeline_svg(document, data.observations, preset, data.log.moment_verdicts)
     return f"<h2>Timeline</h2>\n<figure>\n{svg}\n<figcaption>{caption}</figcaption>\n</figure>"
 
 
@@ -200,10 +219,10 @@ def _number(value: float | None, digits: int) -> str:
     return "-" if value is None else f"{value:.{digits}f}"
 
 
-def _moments(moments: Sequence[Mapping[str, Any]], verdicts: Mapping[str, str]) -> str:
+def _moments(moments: Sequence[Mapping[str, Any]], data: SessionData) -> str:
     if not moments:
         return "<p>No attunement moments.</p>"
-    rows = readable_moment_rows(moments, verdicts)
+    rows = readable_moment_rows(moments, data.log.moment_verdicts, data.observations)
     return _table(READABLE_MOMENT_HEADER, rows, numeric=frozenset({0, 2, 6}), nowrap=frozenset({1}))
 
 
@@ -218,7 +237,7 @@ def _observations(data: SessionData, preset: Preset | None) -> str:
             of.get(o.code, OTHER),
             code_label(o.code, labels),
             detail(o),
-            source_words(o.source),
+            source_words(o.source, o.code),
         )
         for o in observations
     ]

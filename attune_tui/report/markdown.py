@@ -13,6 +13,7 @@ from typing import Any
 from attune_tui.analysis.notes import PLAYERS
 from attune_tui.model.preset import Preset
 from attune_tui.report import text
+from attune_tui.report.reviewed import reviewed_analysis
 from attune_tui.report.tables import (
     READABLE_MOMENT_HEADER,
     affect_shifts,
@@ -48,7 +49,11 @@ def escape(value: str) -> str:
 def session_markdown(
     data: SessionData, document: Mapping[str, Any], preset: Preset | None, redacted: bool
 ) -> str:
-    """The whole note as Markdown text (UTF-8, ends with a newline)."""
+    """The whole note as Markdown text (UTF-8, ends with a newline).
+
+    Figures and sentences leave out the moments the therapist rejected in review.
+    """
+    document = reviewed_analysis(document, data.log.moment_verdicts)
     lines = [f"# Session note: {escape(data.session.id)}", ""]
     lines.append(" · ".join(f"{k}: {escape(v)}" for k, v in heading_facts(data, preset, redacted)))
     lines += ["", f"> {DRAFT}", ""]
@@ -96,7 +101,10 @@ def _objective(data: SessionData, document: Mapping[str, Any], preset: Preset | 
     if summary:
         lines += ["### Attunement", ""]
         lines += _table(("Figure", "Value"), _attunement_rows(summary))
-        lines += _moments(document.get("moments", ()), data.log.moment_verdicts)
+        rejected = text.rejected_line(summary)
+        if rejected:
+            lines += [rejected, ""]
+        lines += _moments(document.get("moments", ()), data)
         lines += _episodes(document.get("episodes", ()))
     lines += ["### Observations by category", ""]
     counts = code_counts(preset, data.observations)
@@ -129,10 +137,10 @@ def _optional(value: object) -> str:
     return "not recorded" if value is None else str(value)
 
 
-def _moments(moments: Sequence[Mapping[str, Any]], verdicts: Mapping[str, str]) -> list[str]:
+def _moments(moments: Sequence[Mapping[str, Any]], data: SessionData) -> list[str]:
     if not moments:
         return []
-    rows = readable_moment_rows(moments, verdicts)
+    rows = readable_moment_rows(moments, data.log.moment_verdicts, data.observations)
     return _table(READABLE_MOMENT_HEADER, rows)
 
 

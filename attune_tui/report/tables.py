@@ -11,22 +11,30 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from attune_tui.analyze import AFFECT_CODE
+from attune_tui.analyze import AFFECT_CODE, ATTUNEMENT_CODE
 from attune_tui.clocktext import whole_seconds
 from attune_tui.model.observation import Observation
 from attune_tui.model.preset import DEFAULT_CHECKIN, Preset
 from attune_tui.model.session import CheckIn
+from attune_tui.report.reviewed import MARKED, moment_status
 from attune_tui.report.text import clock, leader_name, span
 from attune_tui.store import SessionData
 from attune_tui.store.observations import moment_key
-from attune_tui.wording import AUTO_CATEGORY, AUTO_LABELS, DETAIL, code_label
+from attune_tui.wording import (
+    AUTO_CATEGORY,
+    AUTO_LABELS,
+    SESSION_CATEGORY,
+    SESSION_LABELS,
+    code_label,
+    modifier_words,
+)
 
 MOMENT_COLUMNS = (
     "session", "client", "start", "end", "duration", "dimensions", "strength", "leader",
     "pattern", "source", "verdict",
 )  # fmt: skip
 OTHER = "other"
-"""Category of a code neither the preset nor the MIDI analysis defines (an older preset's)."""
+"""Category of a code neither the preset nor the app defines (an older preset's)."""
 
 
 def moment_verdict(moment: Mapping[str, Any], verdicts: Mapping[str, str]) -> str:
@@ -38,26 +46,55 @@ READABLE_MOMENT_HEADER = (
     "#", "Time", "Length (s)", "Met in", "Led by", "Pattern", "Strength", "Found by", "Review",
 )  # fmt: skip
 _FOUND_BY = {"auto": "MIDI", "manual": "therapist", "both": "MIDI and therapist"}
+_REVIEW = {"open": "not reviewed", MARKED: "marked"}
+DIMENSION_MODIFIER = "dimension"
+"""The attunement mark's modifier naming where they met (`m` then `2`: timing)."""
 
 
 def readable_moment_rows(
-    moments: Sequence[Mapping[str, Any]], verdicts: Mapping[str, str]
+    moments: Sequence[Mapping[str, Any]],
+    verdicts: Mapping[str, str],
+    observations: Sequence[Observation] = (),
 ) -> list[tuple[str, ...]]:
-    """The moments table of the note and the report, in words a reader of either knows."""
+    """The moments table of the note and the report, in words a reader of either knows.
+
+    A moment only the therapist marked was not measured: it is met in what the marks inside
+    it name, and its review reads 'marked', since such a moment takes no verdict.
+    """
     return [
         (
             str(n),
             span(m["start"], m["end"]),
             str(whole_seconds(m["end"] - m["start"])),
-            ", ".join(m["dimensions"]) or "-",
+            ", ".join(m["dimensions"] or _marked_dimensions(m, observations)) or "-",
             leader_name(m["leader"]),
             m.get("pattern") or "",
             f"{m['strength']:.2f}",
             _FOUND_BY[m["source"]],
-            moment_verdict(m, verdicts) or "not reviewed",
+            review_words(m, verdicts),
         )
         for n, m in enumerate(moments, start=1)
     ]
+
+
+def review_words(moment: Mapping[str, Any], verdicts: Mapping[str, str]) -> str:
+    """A moment's review as the tables say it: accepted, rejected, not reviewed or marked."""
+    status = moment_status(moment, verdicts)
+    return _REVIEW.get(status, status)
+
+
+def _marked_dimensions(moment: Mapping[str, Any], observations: Sequence[Observation]) -> list[str]:
+    """Dimensions the therapist's attunement marks inside a moment name, in logged order."""
+    if moment.get("source") != "manual":
+        return []
+    named = (
+        str(o.modifiers[DIMENSION_MODIFIER])
+        for o in observations
+        if o.code == ATTUNEMENT_CODE
+        and DIMENSION_MODIFIER in o.modifiers
+        and moment["start"] <= o.t <= moment["end"]
+    )
+    return list(dict.fromkeys(named))
 
 
 def moment_rows(
@@ -78,12 +115,15 @@ def _moment_row(
 
 
 def category_of(preset: Preset | None) -> dict[str, str]:
-    """Code to category: the preset's, and `AUTO_CATEGORY` for the MIDI analysis's own codes.
+    """Code to category: the preset's, `AUTO_CATEGORY` for the MIDI analysis's own codes and
+    `SESSION_CATEGORY` for the app's (a pause).
 
     Any other code (a preset that is no longer installed) falls in `OTHER`.
     """
-    automatic = dict.fromkeys(AUTO_LABELS, AUTO_CATEGORY)
-    return automatic if preset is None else automatic | {c.code: c.category for c in preset.codes}
+    own = dict.fromkeys(AUTO_LABELS, AUTO_CATEGORY) | dict.fromkeys(
+        SESSION_LABELS, SESSION_CATEGORY
+    )
+    return own if preset is None else own | {c.code: c.category for c in preset.codes}
 
 
 def label_of(preset: Preset | None) -> dict[str, str]:
@@ -92,10 +132,11 @@ def label_of(preset: Preset | None) -> dict[str, str]:
 
 
 def categories(preset: Preset | None, observations: Sequence[Observation]) -> list[str]:
-    """Categories the observations use: the preset's in its order, then automatic, then `OTHER`."""
+    """Categories the observations use: the preset's in its order, then automatic, session and
+    `OTHER`."""
     of = category_of(preset)
     ordered = list(dict.fromkeys(c.category for c in preset.codes)) if preset is not None else []
-    ordered += [c for c in (AUTO_CATEGORY, OTHER) if c not in ordered]
+    ordered += [c for c in (AUTO_CATEGORY, SESSION_CATEGORY, OTHER) if c not in ordered]
     used = {of.get(o.code, OTHER) for o in observations}
     return [c for c in ordered if c in used]
 
@@ -104,10 +145,10 @@ def detail(obs: Observation) -> str:
     """Player, modifiers and free text of an observation in one short phrase.
 
     An automatic observation's description is shown as it is ('client; 92 → 120 BPM'): its
-    modifier key is an internal name, not a word for the reader.
+    modifier key is an internal name, not a word for the reader. An empty one is left out.
     """
     parts: list[str] = [obs.player] if obs.player else []
-    parts += [str(v) if k == DETAIL else f"{k}: {v}" for k, v in obs.modifiers.items()]
+    parts += modifier_words(obs.modifiers)
     if obs.text:
         parts.append(obs.text)
     return "; ".join(parts)
@@ -128,7 +169,7 @@ def code_counts(preset: Preset | None, observations: Sequence[Observation]) -> l
     """Counts per code grouped by category, in preset order (the note's observation table)."""
     of, labels = category_of(preset), label_of(preset)
     order = [c.code for c in preset.codes] if preset is not None else []
-    order += [c for c in AUTO_LABELS if c not in order]
+    order += [c for c in (*AUTO_LABELS, *SESSION_LABELS) if c not in order]
     used = list(dict.fromkeys(o.code for o in observations))
     codes = [c for c in order if c in used] + sorted(c for c in used if c not in order)
     rank = {c: i for i, c in enumerate(categories(preset, observations))}

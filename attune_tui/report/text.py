@@ -130,6 +130,15 @@ def moment_sources(summary: Mapping[str, Any]) -> str:
     )
 
 
+def rejected_line(summary: Mapping[str, Any] | None) -> str | None:
+    """'1 moment rejected in review is left out of these figures.' (None if none was)."""
+    rejected = int((summary or {}).get("rejected_moments", 0))
+    if not rejected:
+        return None
+    verb = "is" if rejected == 1 else "are"
+    return f"{plural(rejected, 'moment')} rejected in review {verb} left out of these figures."
+
+
 def leader_name(leader: str) -> str:
     """A moment's leader as a table cell: 'both' and 'no clear leader', not the stored ids."""
     return {"mutual": "both", "none": "no clear leader"}.get(leader, leader)

@@ -13,7 +13,7 @@ from attune_tui.clocktext import tenths_text
 from attune_tui.model.observation import Observation
 from attune_tui.model.preset import Preset
 from attune_tui.review.timeline import MomentBand, category_of
-from attune_tui.wording import code_label, source_words
+from attune_tui.wording import code_label, modifier_words, source_words
 
 Row = tuple[str, str]
 
@@ -45,11 +45,13 @@ def observation_rows(
         ("label", code.label if code else code_label(obs.code, {})),
         ("category", category_of(obs, preset)),
     ]
-    if obs.modifiers:
-        rows.append(("modifiers", ", ".join(f"{k}: {v}" for k, v in obs.modifiers.items())))
+    modifiers = modifier_words(obs.modifiers)
+    if modifiers:
+        rows.append(("modifiers", ", ".join(modifiers)))
     if obs.text:
         rows.append(("text", obs.text))
-    rows.append(("source", source_words(obs.source) + (f" ({obs.player})" if obs.player else "")))
+    source = source_words(obs.source, obs.code)
+    rows.append(("source", source + (f" ({obs.player})" if obs.player else "")))
     if obs.original_t is not None:
         rows.append(("logged at", seconds_text(obs.original_t)))
     rows.extend(("history", line) for line in history_lines(history))

@@ -1,15 +1,27 @@
 """A client's sessions side by side: attunement and alliance figures per session, and a chart.
 
 Figures come from each session record (the summary stored when the session ended or was last
-edited in review), so the progress screen reads one small file per session, not the MIDI.
+edited in review), so the progress screen reads small files per session, not the MIDI. Only
+when the therapist rejected a moment in review is the saved analysis read as well, to leave
+that moment out of the figures as every other summary does.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
 
+from attune_tui.errors import StoreError
 from attune_tui.model.session import Session
+from attune_tui.report.reviewed import REJECTED, reviewed_analysis
+from attune_tui.review.timeline import saved_analysis
+from attune_tui.store.journal import read_journal
+from attune_tui.store.observations import ObservationLog
+from attune_tui.store.store import JOURNAL
+
+Summary = Mapping[str, Any] | None
 
 BLOCKS = " ▁▂▃▄▅▆▇█"
 
@@ -36,8 +48,9 @@ class SessionFigures:
         return round((self.goals + self.tasks + self.bond) / 3.0, 1)
 
 
-def session_figures(session: Session) -> SessionFigures:
-    summary = session.summary or {}
+def session_figures(session: Session, summary: Summary = None) -> SessionFigures:
+    """A session's row from `summary`, by default the one stored in its record."""
+    summary = summary if summary is not None else session.summary or {}
     checkin = session.checkin
     moments = summary.get("moments")
     pct = summary.get("attuned_pct")
@@ -55,10 +68,30 @@ def session_figures(session: Session) -> SessionFigures:
     )
 
 
-def client_progress(sessions: Sequence[Session]) -> list[SessionFigures]:
-    """Figures of every session that ended (or was recovered), oldest first."""
-    done = [s for s in sessions if s.status != "live"]
-    return [session_figures(s) for s in sorted(done, key=lambda s: (s.started_at, s.id))]
+def client_progress(
+    sessions: Sequence[Session], summary_of: Callable[[Session], Summary] | None = None
+) -> list[SessionFigures]:
+    """Figures of every session that ended (or was recovered), oldest first; `summary_of`
+    gives a session's summary as reviewed (see `reviewed_summary`), else its record's."""
+    done = sorted((s for s in sessions if s.status != "live"), key=lambda s: (s.started_at, s.id))
+    return [session_figures(s, summary_of(s) if summary_of else None) for s in done]
+
+
+def reviewed_summary(folder: Path, session: Session) -> Summary:
+    """The session's summary without the moments rejected in review (its record's if none was,
+    or if no saved analysis is left to recount from)."""
+    try:
+        journal = read_journal(folder / JOURNAL)
+    except StoreError:
+        return session.summary  # the review names the unreadable journal
+    verdicts = ObservationLog().extend(r for r in journal.records if r.get("op") == "moment")
+    if REJECTED not in verdicts.moment_verdicts.values():
+        return session.summary
+    document = saved_analysis(folder)
+    if document is None:
+        return session.summary
+    summary: Summary = reviewed_analysis(document, verdicts.moment_verdicts).get("summary")
+    return summary
 
 
 def bar_chart(values: Sequence[float | None], top: float, height: int, bar: int = 2) -> list[str]:

@@ -11,6 +11,8 @@ from typing import Any
 
 from attune_tui.clocktext import whole_seconds
 from attune_tui.model.session import CheckIn
+from attune_tui.report.reviewed import reviewed_analysis
+from attune_tui.report.text import NO_MIDI, rejected_line
 
 _WORDS = ("no", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten")
 
@@ -39,15 +41,43 @@ def duration_text(seconds: float) -> str:
     return f"{hours} h {minutes:02d} min"
 
 
-def summary_sentences(
-    summary: Mapping[str, Any] | None, duration_s: float, checkin: CheckIn | None
+def review_sentences(
+    analysis: Mapping[str, Any] | None,
+    quick_summary: Mapping[str, Any] | None,
+    verdicts: Mapping[str, str],
+    duration_s: float,
+    checkin: CheckIn | None,
 ) -> list[str]:
-    """Sentences for the summary pane and the note: attunement, roles, breath, affect, alliance."""
-    lines = (
-        _attunement(summary, duration_s)
-        if summary is not None
-        else ["No MIDI analysis for this session: only the logged observations are shown."]
-    )
+    """The review's summary pane: the analysis as reviewed (rejected moments left out), or,
+    until the analysis is done, the summary computed first (it has no moments to review)."""
+    if analysis is None:
+        return summary_sentences(quick_summary, duration_s, checkin)
+    reviewed = reviewed_analysis(analysis, verdicts)
+    players = reviewed.get("players")
+    played = players is None or any(p.get("notes") for p in dict(players).values())
+    return summary_sentences(reviewed.get("summary"), duration_s, checkin, played=played)
+
+
+def summary_sentences(
+    summary: Mapping[str, Any] | None,
+    duration_s: float,
+    checkin: CheckIn | None,
+    played: bool = True,
+) -> list[str]:
+    """Sentences for the summary pane: attunement, roles, breath, affect, alliance.
+
+    Without a note played (`played` False) it says what the note says, not that the two
+    players never met.
+    """
+    if summary is None:
+        lines = ["No MIDI analysis for this session: only the logged observations are shown."]
+    elif not played:
+        lines = [NO_MIDI]
+    else:
+        lines = _attunement(summary, duration_s)
+        rejected = rejected_line(summary)
+        if rejected:
+            lines.insert(1, rejected)
     if checkin is not None:
         lines.append(checkin_sentence(checkin))
     return lines

@@ -15,7 +15,13 @@ from textual.containers import Horizontal
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Static
 
-from attune_tui.review.progress import SessionFigures, bar_chart, client_progress
+from attune_tui.report.text import plural
+from attune_tui.review.progress import (
+    SessionFigures,
+    bar_chart,
+    client_progress,
+    reviewed_summary,
+)
 from attune_tui.review.summary import duration_text
 
 if TYPE_CHECKING:
@@ -67,15 +73,16 @@ class ProgressScreen(Screen[None]):
         self.reload()
 
     def reload(self) -> None:
-        sessions, problems = self.attune.store.sessions(self.client)
-        self.figures = client_progress(sessions)
+        store = self.attune.store
+        sessions, problems = store.sessions(self.client)
+        self.figures = client_progress(sessions, lambda s: reviewed_summary(store.folder(s.id), s))
         table = self.query_one("#progress-table", DataTable)
         table.clear()
         for number, f in enumerate(self.figures, start=1):
             table.add_row(*_row(number, f), key=f.session_id)
         note = f"  [yellow]{len(problems)} unreadable session file(s)[/]" if problems else ""
         self.query_one("#progress-title", Static).update(
-            f"[b]{self.client}[/b]  progress over {len(self.figures)} sessions{note}"
+            f"[b]{self.client}[/b]  progress over {plural(len(self.figures), 'session')}{note}"
         )
         self._charts()
 

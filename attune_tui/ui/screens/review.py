@@ -37,7 +37,7 @@ from attune_tui.review.details import moment_rows, observation_rows, seconds_tex
 from attune_tui.review.exports import export_dir, formats, write_export
 from attune_tui.review.navigate import next_moment, next_observation
 from attune_tui.review.nudge import nudged
-from attune_tui.review.summary import summary_sentences
+from attune_tui.review.summary import review_sentences
 from attune_tui.review.timeline import Timeline, build_timeline, saved_analysis
 from attune_tui.store import LiveSession, SessionData
 from attune_tui.store.observations import ObservationLog
@@ -458,9 +458,15 @@ class ReviewScreen(Screen[None]):
         self._refresh_summary()
 
     def _refresh_summary(self) -> None:
-        summary = self.analysis.get("summary") if self.analysis else self.quick_summary
+        log = self.editor.log if self.editor is not None else self.data.log
         duration = self.timeline.timeline.duration
-        lines = summary_sentences(summary, duration, self.data.session.checkin)
+        lines = review_sentences(
+            self.analysis,
+            self.quick_summary,
+            log.moment_verdicts,
+            duration,
+            self.data.session.checkin,
+        )
         legend = (
             "[dim]moments: [green]█[/] accepted [yellow]▒[/] open [red]╌[/] rejected "
             "[dodger_blue1]▓[/] manual; A/M/B auto/manual/both. "

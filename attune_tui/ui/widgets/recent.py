@@ -8,14 +8,15 @@ from textual.widgets import Static
 from attune_tui.model.observation import Observation
 from attune_tui.model.preset import Preset
 from attune_tui.ui.format import clock_text
-from attune_tui.wording import DETAIL, code_label
+from attune_tui.wording import DETAIL, code_label, found_in_playing
 
 
 class RecentObservations(Static):
     """The therapist's own marks, newest first, and below them the last few found in the MIDI.
 
     Automatic observations can come several a minute; they are kept apart so they never push
-    the therapist's marks off the screen. Shows only what is durable: the store returned first.
+    the therapist's marks off the screen. A pause is the therapist's, so it stays with the
+    marks. Shows only what is durable: the store returned first.
     """
 
     AUTO_ROWS = 3
@@ -27,8 +28,8 @@ class RecentObservations(Static):
 
     def show(self, observations: list[Observation], pending_id: str | None = None) -> None:
         newest = sorted(observations, key=lambda o: o.t, reverse=True)
-        marks = [o for o in newest if o.source != "auto"]
-        found = [o for o in newest if o.source == "auto"][: self.AUTO_ROWS]
+        marks = [o for o in newest if not found_in_playing(o.code, o.source)]
+        found = [o for o in newest if found_in_playing(o.code, o.source)][: self.AUTO_ROWS]
         rows = max(self.size.height - 2 - (len(found) + 1 if found else 0), 3)
         text = Text()
         for obs in marks[:rows]:
@@ -46,9 +47,9 @@ class RecentObservations(Static):
     def _found(self, obs: Observation) -> Text:
         label = code_label(obs.code, {})
         line = Text(f"{clock_text(obs.t)}  ", style="dim")
-        detail = obs.modifiers.get(DETAIL, obs.modifiers.get("port", ""))
+        detail = str(obs.modifiers.get(DETAIL, obs.modifiers.get("port", ""))).strip()
         who = f"{obs.player} " if obs.player else ""
-        line.append(f"{who}{label}: {detail}", style="dim")
+        line.append(f"{who}{label}: {detail}" if detail else f"{who}{label}", style="dim")
         return line
 
     def _mark(self, obs: Observation, pending: bool) -> Text:
@@ -63,7 +64,7 @@ class RecentObservations(Static):
             line.append("  " + ", ".join(details))
         if obs.text:
             line.append(f"  “{obs.text}”", style="italic")
-        if obs.source != "key":
+        if obs.source not in ("key", "auto"):  # auto here: a pause, the therapist's own key
             line.append(f"  [{obs.source}]", style="dim")
         if pending:
             line.append("  …", style="bold yellow")
