@@ -70,14 +70,16 @@ def history_lines(history: Sequence[Mapping[str, Any]]) -> list[str]:
             fields = dict(record.get("fields", {}))
             fields.pop("original_t", None)
             changes = ", ".join(f"{k}={_value(k, v)}" for k, v in fields.items())
-            lines.append(f"changed {when} ({record.get('source', '')}): {changes}")
+            by = source_words(str(record.get("source", "")))
+            lines.append(f"changed {when} ({by}): {changes}")
         elif op in ("delete", "restore"):
             lines.append(f"{op}d {when}: {record.get('reason', '')}".strip(": "))
     return lines
 
 
 def _src(obs: Mapping[str, Any]) -> str:
-    return str(obs.get("source", "key"))
+    """Who logged it, in the words of the `source` row (`review`, not `edit`)."""
+    return source_words(str(obs.get("source", "key")), str(obs.get("code", "")))
 
 
 def _value(key: str, value: object) -> str:
