@@ -62,3 +62,13 @@ def test_a_mark_past_the_end_can_still_move_earlier() -> None:
 
 def test_no_stored_duration_sets_no_upper_limit() -> None:
     assert nudged(state(60.0, 75.0), 0.1, 0.0) == Nudge({"t": 60.1, "end": 75.1})
+
+
+def test_a_state_stops_at_the_next_state_of_its_group() -> None:
+    matching = Observation(id="m", t=42.0, code="matching", kind="state", end=45.0)
+    leading = Observation(id="l", t=45.0, code="leading", kind="state", end=60.0)
+    move = nudged(matching, 0.1, END, [matching, leading])
+    assert move.fields == {} and move.note == "The state already ends at the leading after it."
+    back = nudged(leading, -0.1, END, [matching, leading])
+    assert back.fields == {} and back.note == "The mark is already at the matching before it."
+    assert nudged(leading, 0.1, END, [matching, leading]).fields == {"t": 45.1, "end": 60.1}

@@ -7,12 +7,14 @@ mark stops at the session's start and end: it moves as far as it can, and says s
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from attune_tui.model.observation import Observation
 from attune_tui.review.details import seconds_text
 
 PLACES = 4
+EPS = 1e-6
 """Stored times are rounded to a tenth of a millisecond, as the store rounds them."""
 
 
@@ -24,28 +26,42 @@ class Nudge:
     note: str = ""
 
 
-def nudged(obs: Observation, seconds: float, session_end: float) -> Nudge:
+def nudged(
+    obs: Observation,
+    seconds: float,
+    session_end: float,
+    group: Sequence[Observation] = (),
+) -> Nudge:
     """Move `obs` by `seconds`, kept between 0 and `session_end` (0: the end is not known,
-    so there is no upper limit)."""
+    so there is no upper limit), and, for a state, clear of the other states of its exclusive
+    `group` (they cannot overlap: one ends where the next begins)."""
     last = obs.end if obs.end is not None else obs.t
+    low, low_name = 0.0, "the session's start"
+    high, high_name = (session_end, "the session's end") if session_end > 0 else (None, "")
+    for other in group:
+        if other.id == obs.id or (other.end is None and other.t < obs.t):
+            continue
+        if other.end is not None and other.end <= obs.t + EPS and other.end > low:
+            low, low_name = other.end, f"the {other.code} before it"
+        elif other.t >= last - EPS and (high is None or other.t < high):
+            high, high_name = other.t, f"the {other.code} after it"
     step = seconds
     if seconds < 0:
-        step = max(seconds, -obs.t)
-    elif session_end > 0:
-        step = min(seconds, max(session_end - last, 0.0))
+        step = max(seconds, low - obs.t)
+    elif high is not None:
+        step = min(seconds, max(high - last, 0.0))
     step = round(step, PLACES)
     if step == 0:
         if seconds < 0:
-            return Nudge(note="The mark is already at the session's start.")
+            return Nudge(note=f"The mark is already at {low_name}.")
         if obs.end is not None:
-            return Nudge(note="The state already ends at the session's end.")
-        return Nudge(note="The mark is already at the session's end.")
+            return Nudge(note=f"The state already ends at {high_name}.")
+        return Nudge(note=f"The mark is already at {high_name}.")
     fields = {"t": round(obs.t + step, PLACES)}
     if obs.end is not None:
         fields["end"] = round(obs.end + step, PLACES)
     note = ""
     if step != round(seconds, PLACES):
-        edge = "start" if seconds < 0 else "end"
-        at = seconds_text(0.0 if seconds < 0 else session_end)
-        note = f"Moved only {abs(step):.2f} s, as far as the session's {edge} ({at})."
+        name, at = (low_name, low) if seconds < 0 else (high_name, high or 0.0)
+        note = f"Moved only {abs(step):.2f} s, as far as {name} ({seconds_text(at)})."
     return Nudge(fields, note)

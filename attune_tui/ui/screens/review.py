@@ -362,7 +362,7 @@ class ReviewScreen(Screen[None]):
         if obs is None:
             self.notify("Select an observation first: n and N jump between them.", timeout=4)
             return
-        move = nudged(obs, seconds, self.data.session.duration_s)
+        move = nudged(obs, seconds, self.data.session.duration_s, self._group_of(obs))
         if move.note:
             self.notify(move.note, timeout=4)
         if not move.fields:
@@ -371,6 +371,18 @@ class ReviewScreen(Screen[None]):
         if moved is not None:
             self.timeline.view.goto(move.fields["t"])
             self._edited(obs.code)
+
+    def _group_of(self, obs: Observation) -> list[Observation]:
+        """The states of `obs`'s exclusive group, which a moved state must not overlap."""
+        codes = self.preset.by_code()
+        code = codes.get(obs.code)
+        if code is None or code.group is None or obs.kind != "state":
+            return []
+        return [
+            o
+            for o in self.timeline.timeline.observations
+            if o.kind == "state" and (c := codes.get(o.code)) is not None and c.group == code.group
+        ]
 
     def action_delete(self) -> None:
         obs = self.selected_observation()
