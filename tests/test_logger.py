@@ -89,7 +89,7 @@ def test_pedal_and_undo(live: LiveSession, preset: Preset) -> None:
     assert pedal is not None and pedal.source == "pedal" and pedal.code == preset.pedal_code
     logger.press("r", 3.0)
     undone = logger.undo()
-    assert undone is not None and undone.code == "turn-taking"
+    assert undone is not None and undone.observation.code == "turn-taking" and undone.removed
     assert [o.code for o in live.log.ordered()] == ["attunement"]
 
 
@@ -98,7 +98,8 @@ def test_undo_takes_back_a_state_key_press_not_the_state(live: LiveSession, pres
     logger.press("s", 11.0)  # silence on
     logger.press("s", 13.0)  # silence off
     undone = logger.undo()
-    assert undone is not None and undone.code == "silence" and undone.end is None
+    assert undone is not None and not undone.removed
+    assert undone.observation.code == "silence" and undone.observation.end is None
     (silence,) = live.log.ordered()
     assert silence.t == 11.0 - preset.reaction_lag_ms / 1000 and silence.is_open_state
     assert logger.undo() is not None and live.log.ordered() == []  # the start goes next
@@ -110,9 +111,12 @@ def test_undoing_a_state_runs_the_one_it_ended_on_again(live: LiveSession, prese
     logger.press("l", 4.0)  # leading on: ends matching (same group)
     assert [o.end is None for o in live.log.ordered()] == [False, True]
     undone = logger.undo()
-    assert undone is not None and undone.code == "leading"
+    assert undone is not None and undone.observation.code == "leading" and undone.removed
     (matching,) = live.log.ordered()
     assert matching.code == "matching" and matching.is_open_state
+    assert undone.running_again == (matching,)
+    ends = [r for r in live.log.history[matching.id] if r["op"] == "set"]
+    assert [r["source"] for r in ends] == ["key", "key"]  # ended by `l`, run on by the undo
 
 
 def test_pause_is_a_state_in_the_record(live: LiveSession) -> None:

@@ -189,8 +189,8 @@ def test_observation_details_show_edits_and_original_time(preset: Preset) -> Non
     assert rows["label"] == "Tempo" and rows["modifiers"] == "direction: slower"
     assert history_lines(history) == [
         "added at 00:05.0 by key",
-        "changed 10:20:30 (review): t=00:06.5",
-        "deleted 10:21:00: deleted in review",
+        "changed by review at 10:20:30 (clock): t=00:06.5",
+        "deleted at 10:21:00 (clock): deleted in review",
     ]
 
 

@@ -38,7 +38,7 @@ def test_the_step_is_cut_at_the_session_start() -> None:
     move = nudged(state(0.04, 10.0), -0.1, END)
     assert move.fields == {"t": 0.0, "end": 9.96}
     assert "0.04 s" in move.note and "session's start" in move.note
-    assert nudged(mark(0.0), -0.1, END) == Nudge(note="The mark is already at the session's start.")
+    assert nudged(mark(0.0), -0.1, END) == Nudge(note="c is already at the session's start.")
 
 
 def test_the_step_is_cut_at_the_session_end() -> None:
@@ -46,7 +46,7 @@ def test_the_step_is_cut_at_the_session_end() -> None:
     assert move.fields == {"t": 160.07, "end": END}
     assert "0.07 s" in move.note and "session's end (02:52.0)" in move.note
     refused = nudged(state(160.0, END), 0.1, END)
-    assert refused == Nudge(note="The state already ends at the session's end.")
+    assert refused == Nudge(note="c already ends at the session's end.")
     assert nudged(mark(END), 0.1, END).fields == {}
     assert nudged(state(END - 0.05, None), 0.1, END).fields == {"t": END}
 
@@ -68,7 +68,7 @@ def test_a_state_stops_at_the_next_state_of_its_group() -> None:
     matching = Observation(id="m", t=42.0, code="matching", kind="state", end=45.0)
     leading = Observation(id="l", t=45.0, code="leading", kind="state", end=60.0)
     move = nudged(matching, 0.1, END, [matching, leading])
-    assert move.fields == {} and move.note == "The state already ends at the leading after it."
+    assert move.fields == {} and move.note == "matching already ends at the start of leading."
     back = nudged(leading, -0.1, END, [matching, leading])
-    assert back.fields == {} and back.note == "The mark is already at the matching before it."
+    assert back.fields == {} and back.note == "leading already starts at the end of matching."
     assert nudged(leading, 0.1, END, [matching, leading]).fields == {"t": 45.1, "end": 60.1}

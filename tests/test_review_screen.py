@@ -182,6 +182,20 @@ async def test_editing_only_the_text_leaves_the_time_exact(store: Store, session
     assert edited.text == "settled" and edited.t == 5.037
 
 
+async def test_editing_a_note_adds_to_its_text(store: Store, session_id: str) -> None:
+    note = next(o for o in store.load(session_id).observations if o.code == "note")
+    app = review_app(store, session_id)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await opened(app, pilot)
+        screen._select(note.id, note.t)
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(app.screen, ObservationDialog)
+        await pilot.press("tab", *" again ", "ctrl+s")
+        await pilot.pause()
+    assert store.load(session_id).log.current[note.id].text == "held the beat again"
+
+
 async def test_deleting_a_mark_reanalyses(store: Store, session_id: str, preset: Preset) -> None:
     before = session_analysis(store.load(session_id), preset)
     assert [m["source"] for m in before["moments"]].count("both") == 1

@@ -52,7 +52,9 @@ def test_undo_and_edits_are_kept_as_history(store: Store, live: LiveSession) -> 
     first = live.add("tempo", 1.0)
     live.update(first.id, source="edit", t=2.0)
     second = live.add("dynamics", 3.0)
-    assert live.undo() == live.log.deleted[second.id]
+    undone = live.undo()
+    assert undone is not None and undone.removed
+    assert undone.observation == live.log.deleted[second.id]
     data = store.load(live.session.id)
     assert [o.id for o in data.observations] == [first.id]
     assert data.observations[0].t == 2.0 and data.observations[0].original_t == 1.0
@@ -243,6 +245,7 @@ def test_a_crash_during_the_checkin_is_recovered_with_the_real_end(
     store: Store, live: LiveSession
 ) -> None:
     live.add("tempo", 12.0)
+    leading = live.add("leading", 20.0, kind="state")  # still running at the end
     live.clock = SessionClock(offset=40.0)  # ctrl+e 40 s in, long after the last mark
     end = live.stop()
     live.close()  # the check-in never closed: still live, no duration
@@ -252,3 +255,4 @@ def test_a_crash_during_the_checkin_is_recovered_with_the_real_end(
     assert data.session.ended_at <= datetime.now().astimezone()
     assert data.session.ended_at - data.session.started_at < timedelta(seconds=5)
     assert data.problems == []
+    assert store.load(live.session.id).log.current[leading.id].end == round(end, 4)

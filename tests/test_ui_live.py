@@ -180,6 +180,19 @@ async def test_ctrl_e_while_typing_a_note_saves_it_and_ends(store: Store) -> Non
     assert [(o.code, o.text) for o in data.observations] == [("note", "calmer now")]
 
 
+async def test_undo_says_what_it_took_back(store: Store) -> None:
+    app = AttuneApp(store, start=LiveRequest(client="C-020"))
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await pilot.press("h", "l", "backspace", "s", "s", "backspace")
+        await pilot.pause()
+        shown = [n.message for n in app._notifications]
+    assert any(
+        m.startswith("Undone: Leading at") and m.endswith("; Matching runs on") for m in shown
+    )
+    assert any(m.startswith("Undone: Silence's stop; it runs on from") for m in shown)
+
+
 async def test_continued_session_carries_on_from_its_duration(store: Store) -> None:
     first = store.start_session("C-015", "free-improvisation", [])
     first.add("tempo", 19.5)

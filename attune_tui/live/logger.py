@@ -14,7 +14,7 @@ from typing import Literal
 
 from attune_tui.model.observation import Observation, ObservationSource
 from attune_tui.model.preset import Code, Preset
-from attune_tui.store.live import LiveSession
+from attune_tui.store.live import LiveSession, Undone
 
 Action = Literal["logged", "modifier", "state-on", "state-off", "text", "not-a-choice", "ignored"]
 
@@ -96,7 +96,7 @@ class ObservationLogger:
         if self.pending is not None and t > self.pending.deadline:
             self.pending = None
 
-    def undo(self) -> Observation | None:
+    def undo(self) -> Undone | None:
         self.pending = None
         return self.live.undo()
 

@@ -71,9 +71,9 @@ def history_lines(history: Sequence[Mapping[str, Any]]) -> list[str]:
             fields.pop("original_t", None)
             changes = ", ".join(f"{k}={_value(k, v)}" for k, v in fields.items())
             by = source_words(str(record.get("source", "")))
-            lines.append(f"changed {when} ({by}): {changes}")
+            lines.append(f"changed by {by} at {when} (clock): {changes}")
         elif op in ("delete", "restore"):
-            lines.append(f"{op}d {when}: {record.get('reason', '')}".strip(": "))
+            lines.append(f"{op}d at {when} (clock): {record.get('reason', '')}".strip(": "))
     return lines
 
 

@@ -7,7 +7,7 @@ mark stops at the session's start and end: it moves as far as it can, and says s
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
 from attune_tui.model.observation import Observation
@@ -31,10 +31,15 @@ def nudged(
     seconds: float,
     session_end: float,
     group: Sequence[Observation] = (),
+    labels: Mapping[str, str] | None = None,
 ) -> Nudge:
     """Move `obs` by `seconds`, kept between 0 and `session_end` (0: the end is not known,
     so there is no upper limit), and, for a state, clear of the other states of its exclusive
     `group` (they cannot overlap: one ends where the next begins)."""
+
+    def name(o: Observation) -> str:
+        return (labels or {}).get(o.code, o.code)
+
     last = obs.end if obs.end is not None else obs.t
     low, low_name = 0.0, "the session's start"
     high, high_name = (session_end, "the session's end") if session_end > 0 else (None, "")
@@ -42,9 +47,9 @@ def nudged(
         if other.id == obs.id or (other.end is None and other.t < obs.t):
             continue
         if other.end is not None and other.end <= obs.t + EPS and other.end > low:
-            low, low_name = other.end, f"the {other.code} before it"
+            low, low_name = other.end, f"the end of {name(other)}"
         elif other.t >= last - EPS and (high is None or other.t < high):
-            high, high_name = other.t, f"the {other.code} after it"
+            high, high_name = other.t, f"the start of {name(other)}"
     step = seconds
     if seconds < 0:
         step = max(seconds, low - obs.t)
@@ -53,10 +58,11 @@ def nudged(
     step = round(step, PLACES)
     if step == 0:
         if seconds < 0:
-            return Nudge(note=f"The mark is already at {low_name}.")
+            verb = "already starts" if obs.end is not None else "is already"
+            return Nudge(note=f"{name(obs)} {verb} at {low_name}.")
         if obs.end is not None:
-            return Nudge(note=f"The state already ends at {high_name}.")
-        return Nudge(note=f"The mark is already at {high_name}.")
+            return Nudge(note=f"{name(obs)} already ends at {high_name}.")
+        return Nudge(note=f"{name(obs)} is already at {high_name}.")
     fields = {"t": round(obs.t + step, PLACES)}
     if obs.end is not None:
         fields["end"] = round(obs.end + step, PLACES)

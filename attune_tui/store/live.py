@@ -129,7 +129,7 @@ class LiveSession:
         """Start a state by key, first ending the `ending` states (its exclusive group):
         one undo takes back the whole press, so those run on again."""
         for oid in ending:
-            self.update(oid, source="auto", end=round(t, 4))
+            self.update(oid, source=source, end=round(t, 4))  # this press ended them
         obs = self.add(code, t, kind="state", source=source)
         if self._undoable and self._undoable[-1].oid == obs.id:
             self._undoable[-1] = _Step(obs.id, "add", tuple(ending))
@@ -158,10 +158,9 @@ class LiveSession:
         self._write({"op": "delete", "id": oid, "reason": reason, "at": _now()})
         return self.log.deleted[oid]
 
-    def undo(self) -> Observation | None:
+    def undo(self) -> Undone | None:
         """Take back the most recent key or pedal press whose mark still stands: a mark is
-        removed (states it ended run on again), a state's stop is taken back. Returns the mark
-        as it now is (a state run on again is open)."""
+        removed (states it ended run on again), or a state's stop is taken back."""
         while self._undoable:
             step = self._undoable.pop()
             obs = self.log.current.get(step.oid)
@@ -170,12 +169,14 @@ class LiveSession:
             if step.action == "end":
                 if obs.end is None:
                     continue
-                return self.update(step.oid, source="auto", end=None)
-            undone = self.delete(step.oid, "undo")
-            for oid in step.reopen:
-                if oid in self.log.current and self.log.current[oid].end is not None:
-                    self.update(oid, source="auto", end=None)
-            return undone
+                return Undone(self.update(step.oid, end=None), removed=False)
+            removed = self.delete(step.oid, "undo")
+            reopened = [
+                self.update(oid, end=None)
+                for oid in step.reopen
+                if oid in self.log.current and self.log.current[oid].end is not None
+            ]
+            return Undone(removed, removed=True, running_again=tuple(reopened))
         return None
 
     def review_moment(self, start: float, end: float, verdict: str) -> None:
@@ -233,6 +234,16 @@ class LiveSession:
     def _write(self, record: dict[str, Any]) -> None:
         self._journal.append(record)
         self.log.apply(record)
+
+
+@dataclass(frozen=True, slots=True)
+class Undone:
+    """What an undo did: the mark removed, or the state whose stop was taken back (running
+    again); and the states a removed one had ended, now running again."""
+
+    observation: Observation
+    removed: bool
+    running_again: tuple[Observation, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)

@@ -26,7 +26,7 @@ from attune_tui.model.observation import Observation
 from attune_tui.model.session import Session
 from attune_tui.paths import private_dir
 from attune_tui.store.atomic import AtomicJSONStorage, fsync_dir
-from attune_tui.store.journal import read_journal
+from attune_tui.store.journal import Journal, read_journal
 from attune_tui.store.live import LOCK, LiveSession, SessionLock
 from attune_tui.store.observations import ObservationLog
 
@@ -179,6 +179,7 @@ class Store:
         session = data.session.model_copy(
             update={"status": "recovered", "duration_s": duration, "ended_at": ended}
         )
+        _end_open_states(data, duration, ended)
         write_record(data.folder, session)
         if not SessionLock.held(data.folder):
             (data.folder / LOCK).unlink(missing_ok=True)
@@ -187,6 +188,28 @@ class Store:
 
     def save_session(self, session: Session) -> None:
         write_record(self.folder(session.id), session)
+
+
+def _end_open_states(data: SessionData, t: float, at: datetime) -> None:
+    """States still running when the program stopped end with the session, as ctrl+e would
+    have ended them, so every view gives them the same length. Appended, like any change."""
+    running = [o for o in data.log.current.values() if o.is_open_state]
+    if not running:
+        return
+    journal = Journal(data.folder / JOURNAL)
+    try:
+        for state in running:
+            record = {
+                "op": "set",
+                "id": state.id,
+                "fields": {"end": round(t, 4)},
+                "source": "auto",
+                "at": at.isoformat(timespec="seconds"),
+            }
+            journal.append(record)
+            data.log.apply(record)
+    finally:
+        journal.close()
 
 
 def write_record(folder: Path, session: Session) -> None:

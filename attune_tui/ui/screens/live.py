@@ -33,6 +33,7 @@ from attune_tui.ui.screens.checkin import CheckInScreen
 from attune_tui.ui.widgets.legend import KeyLegend
 from attune_tui.ui.widgets.midi_panel import AttunementMeter, MidiStatus, PlayerPanel
 from attune_tui.ui.widgets.recent import RecentObservations
+from attune_tui.wording import code_label
 
 if TYPE_CHECKING:
     from attune_tui.analysis.features import AutoEvent
@@ -300,12 +301,16 @@ class LiveScreen(Screen[None]):
     def action_undo(self) -> None:
         undone = self._guard(self.logger.undo)
         if undone is not None:
-            code = self.preset.by_code().get(undone.code)
-            label = code.label if code is not None else undone.code
-            if undone.is_open_state:
-                self.notify(f"Undone: {label} stop; it runs on from {clock_text(undone.t)}")
+            labels = {c.code: c.label for c in self.preset.codes}
+            obs = undone.observation
+            label = code_label(obs.code, labels)
+            if undone.removed:
+                message = f"Undone: {label} at {clock_text(obs.t)} (kept in the record)"
             else:
-                self.notify(f"Undone: {label} at {clock_text(undone.t)} (kept in the record)")
+                message = f"Undone: {label}'s stop; it runs on from {clock_text(obs.t)}"
+            for state in undone.running_again:
+                message += f"; {code_label(state.code, labels)} runs on"
+            self.notify(message)
         self._refresh_log()
 
     def action_pause(self) -> None:
@@ -326,6 +331,7 @@ class LiveScreen(Screen[None]):
         if self._note is not None:
             self._submit_note(self.query_one("#note", Input).value)
         self._guard(self.live.stop)  # the clock stops even if the disk refuses the record
+        self._refresh_info()
         self.stop_engine()
         self._tick()
         self.app.push_screen(CheckInScreen(self.preset), self._ended)
@@ -441,6 +447,8 @@ class LiveScreen(Screen[None]):
     def _refresh_info(self) -> None:
         s = self.live.session
         state = "[reverse] PAUSED [/]" if self.paused else "[green]● live[/]"
+        if self.live.clock.stopped is not None:
+            state = "[b]■ ended[/b], check-in"
         self.query_one("#info", Static).update(
             f"[b]{s.client}[/b]  {self.preset.title}\n{state}  session {s.id}"
         )

@@ -362,7 +362,8 @@ class ReviewScreen(Screen[None]):
         if obs is None:
             self.notify("Select an observation first: n and N jump between them.", timeout=4)
             return
-        move = nudged(obs, seconds, self.data.session.duration_s, self._group_of(obs))
+        labels = {c.code: c.label for c in self.preset.codes}
+        move = nudged(obs, seconds, self.data.session.duration_s, self._group_of(obs), labels)
         if move.note:
             self.notify(move.note, timeout=4)
         if not move.fields:

@@ -89,7 +89,8 @@ class ObservationDialog(ModalScreen[ObservationEdit | None]):
             yield Label("Modifier", id="obs-modifier-label")
             yield OptionList(id="obs-modifier")
             yield Label("Text")
-            yield Input(self.observation.text if self.observation else "", id="obs-text")
+            text = self.observation.text if self.observation else ""
+            yield Input(text, id="obs-text", select_on_focus=False)  # tab must not wipe it
             yield Static(id="obs-error")
 
     def _end_text(self) -> str:
@@ -143,7 +144,11 @@ class ObservationDialog(ModalScreen[ObservationEdit | None]):
             return
         self.dismiss(
             ObservationEdit(
-                self.code_name, t, end, self._modifiers(), self.query_one("#obs-text", Input).value
+                self.code_name,
+                t,
+                end,
+                self._modifiers(),
+                self.query_one("#obs-text", Input).value.strip(),
             )
         )
 
