@@ -68,6 +68,6 @@ def nudged(
         fields["end"] = round(obs.end + step, PLACES)
     note = ""
     if step != round(seconds, PLACES):
-        name, at = (low_name, low) if seconds < 0 else (high_name, high or 0.0)
-        note = f"Moved only {abs(step):.2f} s, as far as {name} ({seconds_text(at)})."
+        edge, at = (low_name, low) if seconds < 0 else (high_name, high or 0.0)
+        note = f"Moved only {abs(step):.2f} s, as far as {edge} ({seconds_text(at)})."
     return Nudge(fields, note)
