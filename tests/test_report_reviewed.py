@@ -15,6 +15,7 @@ from typing import Any
 import pytest
 from test_report_fixtures import CLIENT, DEMO
 from textual.app import App, ComposeResult
+from textual.widgets import DataTable
 
 from attune_tui.analyze import save_analysis, session_analysis
 from attune_tui.midi.journal import JournalWriter
@@ -189,6 +190,9 @@ async def test_progress_screen_counts_what_review_kept(reviewed: Reviewed) -> No
         await pilot.pause()
         assert isinstance(app.screen, ProgressScreen)
         assert [f.moments for f in app.screen.figures] == [len(reviewed.kept)]
+        assert [f.rejected for f in app.screen.figures] == [1]
+        row = app.screen.query_one("#progress-table", DataTable).get_row_at(0)
+        assert f"{len(reviewed.kept)} (1 rejected, left out)" in row
         title = str(app.screen.query_one("#progress-title").render())
         assert "progress over 1 session" in title and "1 sessions" not in title
 

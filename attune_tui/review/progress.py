@@ -39,6 +39,8 @@ class SessionFigures:
     goals: int | None
     tasks: int | None
     bond: int | None
+    rejected: int = 0
+    """Moments rejected in review: left out of `moments` and the times, and said so."""
 
     @property
     def alliance(self) -> float | None:
@@ -55,6 +57,7 @@ def session_figures(session: Session, summary: Summary = None) -> SessionFigures
     moments = summary.get("moments")
     pct = summary.get("attuned_pct")
     first = summary.get("time_to_first_moment_s")
+    rejected = summary.get("rejected_moments")
     return SessionFigures(
         session_id=session.id,
         date=f"{session.started_at:%Y-%m-%d}",
@@ -65,6 +68,7 @@ def session_figures(session: Session, summary: Summary = None) -> SessionFigures
         goals=checkin.goals if checkin else None,
         tasks=checkin.tasks if checkin else None,
         bond=checkin.bond if checkin else None,
+        rejected=int(rejected) if isinstance(rejected, int | float) else 0,
     )
 
 

@@ -111,9 +111,10 @@ def _row(number: int, f: SessionFigures) -> list[str]:
         return "" if value is None else str(value)
 
     first = "" if f.first_moment_s is None else duration_text(f.first_moment_s)
+    moments = text(f.moments) + (f" ({f.rejected} rejected, left out)" if f.rejected else "")
     attuned = "" if f.attuned_pct is None else f"{f.attuned_pct:.0f}"
     return [
-        str(number), f.date, f.session_id, f"{f.minutes:.1f}", text(f.moments), attuned, first,
+        str(number), f.date, f.session_id, f"{f.minutes:.1f}", moments, attuned, first,
         text(f.goals), text(f.tasks), text(f.bond),
     ]  # fmt: skip
 
