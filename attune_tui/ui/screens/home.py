@@ -94,9 +94,11 @@ class HomeScreen(Screen[None]):
             self._status("No clients yet: press [b]a[/b] to add a pseudonymous code.")
             return
         sessions, problems = self.attune.store.sessions(client)
+        orphans = {s.id for s in self.attune.store.orphaned()}  # as `attune sessions` says
         for s in sessions:
             checkin = f"{s.checkin.goals}/{s.checkin.tasks}/{s.checkin.bond}" if s.checkin else ""
-            table.add_row(s.id, s.preset, s.status, f"{s.duration_s / 60:.1f}", checkin)
+            status = "not closed" if s.id in orphans else s.status
+            table.add_row(s.id, s.preset, status, f"{s.duration_s / 60:.1f}", checkin)
         note = f"  [yellow]{len(problems)} unreadable session file(s)[/]" if problems else ""
         noun = "session" if len(sessions) == 1 else "sessions"
         self._status(f"{client}: {len(sessions)} {noun}.{note}")
