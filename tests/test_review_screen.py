@@ -128,6 +128,19 @@ async def test_review_moves_zooms_and_jumps(store: Store, session_id: str) -> No
         assert selected is not None and selected.code == "matching"
 
 
+async def test_a_short_terminal_keeps_the_panes_and_scrolls_the_lanes(
+    store: Store, session_id: str
+) -> None:
+    app = review_app(store, session_id)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await opened(app, pilot)
+        box = screen.query_one("#review-timeline-box")
+        assert screen.query_one("#review-summary-pane").size.height >= 4  # inside its border
+        await pilot.press("down")
+        await pilot.pause()
+        assert box.scroll_y > 0
+
+
 async def test_accept_and_reject_moments_are_stored(store: Store, session_id: str) -> None:
     app = review_app(store, session_id)
     async with app.run_test(size=SIZE) as pilot:

@@ -50,6 +50,9 @@ from attune_tui.ui.widgets.review_dialogs import (
 from attune_tui.ui.widgets.timeline import TimelineView
 from attune_tui.wording import code_label
 
+LANE_STEP = 3
+"""Rows scrolled by up/down: a few lanes at a time."""
+
 if TYPE_CHECKING:
     from attune_tui.ui.app import AttuneApp
 
@@ -71,6 +74,8 @@ class ReviewScreen(Screen[None]):
         Binding("right", "move(1)", "→", id="review.right", show=False),
         Binding("shift+left", f"move(-{BIG_STEP})", "⇐", id="review.left_big", show=False),
         Binding("shift+right", f"move({BIG_STEP})", "⇒", id="review.right_big", show=False),
+        Binding("up", "lanes(-1)", "↑", id="review.up", show=False),
+        Binding("down", "lanes(1)", "↓", id="review.down", show=False),
         Binding("home", "edge(False)", "Start", id="review.home", show=False),
         Binding("end", "edge(True)", "End", id="review.end", show=False),
         Binding("plus,equals_sign", "zoom(0.5)", "Zoom in", id="review.zoom_in", key_display="+"),
@@ -132,7 +137,8 @@ class ReviewScreen(Screen[None]):
     def compose(self) -> ComposeResult:
         self.analysis = saved_analysis(self.data.folder)
         yield Static(id="review-head")
-        yield TimelineView(self._build(), id="review-timeline")
+        with VerticalScroll(id="review-timeline-box"):  # scrolls (up/down) on a short terminal
+            yield TimelineView(self._build(), id="review-timeline")
         with Horizontal(id="review-lower"):
             with VerticalScroll(id="review-details-pane"):
                 yield Static(id="review-details")
@@ -259,6 +265,12 @@ class ReviewScreen(Screen[None]):
     def action_move(self, columns: int) -> None:
         self.timeline.view.move(columns)
         self._cursor_moved()
+
+    def action_lanes(self, rows: int) -> None:
+        """Scroll the lanes when the terminal is too short to show them all."""
+        self.query_one("#review-timeline-box", VerticalScroll).scroll_relative(
+            y=rows * LANE_STEP, animate=False
+        )
 
     def action_edge(self, end: bool) -> None:
         view = self.timeline.view
