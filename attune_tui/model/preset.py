@@ -25,9 +25,9 @@ from attune_tui.midi.handsfree import HandsFreeSettings
 from attune_tui.midi.roles import RoleSettings
 from attune_tui.model.preset_checks import (
     Issue,
+    PresetKey,
     code_table_issues,
     items,
-    key_problem,
     number_plain,
     repeated_choices,
     validate_whole,
@@ -39,17 +39,8 @@ class Choice(BaseModel):
 
     model_config = ConfigDict(extra="forbid", frozen=True)
 
-    key: str
+    key: PresetKey
     label: str = Field(min_length=1)
-
-    @field_validator("key")
-    @classmethod
-    def _check_key(cls, value: str) -> str:
-        """The live screen keeps some keys: one of those could never pick the choice."""
-        problem = key_problem(value)
-        if problem:
-            raise ValueError(problem)
-        return value
 
 
 class Modifier(BaseModel):
@@ -145,7 +136,7 @@ class Code(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
     code: str = Field(pattern=r"^[a-z][a-z0-9_-]*$", max_length=32)
-    key: str
+    key: PresetKey
     label: str = Field(min_length=1)
     category: str = Field(min_length=1)
     kind: Literal["point", "state", "text"] = "point"
@@ -154,14 +145,6 @@ class Code(BaseModel):
     modifier: Modifier | None = None
     group: str | None = None
     """State codes in the same group are mutually exclusive: starting one stops the others."""
-
-    @field_validator("key")
-    @classmethod
-    def _check_key(cls, value: str) -> str:
-        problem = key_problem(value)
-        if problem:
-            raise ValueError(problem)
-        return value
 
     @model_validator(mode="wrap")
     @classmethod

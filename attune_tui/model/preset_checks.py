@@ -10,9 +10,9 @@ from __future__ import annotations
 import difflib
 import string
 from collections.abc import Mapping, Sequence
-from typing import Any, TypeVar
+from typing import Annotated, Any, TypeVar
 
-from pydantic import BaseModel, ModelWrapValidatorHandler, ValidationError
+from pydantic import AfterValidator, BaseModel, ModelWrapValidatorHandler, ValidationError
 from pydantic_core import InitErrorDetails, PydanticCustomError
 
 RESERVED_KEYS = frozenset({"backspace", "escape", "enter", "tab", "space", "?"})
@@ -61,13 +61,20 @@ def items(raw: object) -> list[object]:
     return list(raw) if isinstance(raw, Sequence) and not isinstance(raw, str) else []
 
 
-def key_problem(value: str) -> str | None:
-    """Why `value` cannot be pressed as an observation or modifier key, if it cannot."""
+def pressable_key(value: str) -> str:
+    """`value` if it can be pressed as an observation or modifier key; the live screen keeps
+    some keys for itself, so one of those could never log the code or pick the choice."""
     if value in RESERVED_KEYS:
-        return f"key {value!r} is reserved by the live screen; pick another"
+        raise ValueError(f"key {value!r} is reserved by the live screen; pick another")
     if value not in _KEY_NAMES and not (value.startswith("f") and value[1:].isdigit()):
-        return f"key {value!r} is not a single lower-case letter, digit, punctuation key or f1-f12"
-    return None
+        raise ValueError(
+            f"key {value!r} is not a single lower-case letter, digit, punctuation key or f1-f12"
+        )
+    return value
+
+
+PresetKey = Annotated[str, AfterValidator(pressable_key)]
+"""A key a code or a modifier choice is bound to."""
 
 
 def number_plain(value: object) -> object:
