@@ -34,6 +34,12 @@ playing's: they never read as MIDI analysis."""
 SESSION_SOURCES: Mapping[str, str] = {"pause": "pause key"}
 """What logged a session code, as the therapist would say it."""
 
+OWN_CATEGORIES: Mapping[str, str] = {
+    **dict.fromkeys(AUTO_LABELS, AUTO_CATEGORY),
+    **dict.fromkeys(SESSION_LABELS, SESSION_CATEGORY),
+}
+"""Category of the codes no preset defines: the MIDI analysis's and the app's own."""
+
 SOURCES: Mapping[str, str] = {
     "key": "key",
     "pedal": "pedal",

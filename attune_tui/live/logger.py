@@ -125,13 +125,8 @@ class ObservationLogger:
         for state in self.live.open_states():
             if state.code == code.code:
                 return Outcome("state-off", self.live.stop_state(state.id, at, source), code)
-        ending = [
-            state.id
-            for state in self.live.open_states()
-            if code.group is not None
-            and (other := self._codes.get(state.code)) is not None
-            and other.group == code.group
-        ]
+        group = self.preset.group_of(code.code)
+        ending = [state.id for state in self.live.open_states() if state.code in group]
         obs = self.live.start_state(code.code, at, source, ending)
         return Outcome("state-on", obs, code)
 

@@ -223,3 +223,14 @@ class Preset(BaseModel):
 
     def by_code(self) -> dict[str, Code]:
         return {c.code: c for c in self.codes}
+
+    def labels(self) -> dict[str, str]:
+        """Code to the label the therapist sees (see `wording.code_label` for other codes)."""
+        return {c.code: c.label for c in self.codes}
+
+    def group_of(self, code: str) -> frozenset[str]:
+        """The codes of `code`'s exclusive group, itself included; empty if it has none."""
+        known = self.by_code().get(code)
+        if known is None or known.group is None:
+            return frozenset()
+        return frozenset(c.code for c in self.codes if c.group == known.group)

@@ -23,6 +23,7 @@ from attune_tui.store.observations import moment_key
 from attune_tui.wording import (
     AUTO_CATEGORY,
     AUTO_LABELS,
+    OWN_CATEGORIES,
     SESSION_CATEGORY,
     SESSION_LABELS,
     code_label,
@@ -120,15 +121,13 @@ def category_of(preset: Preset | None) -> dict[str, str]:
 
     Any other code (a preset that is no longer installed) falls in `OTHER`.
     """
-    own = dict.fromkeys(AUTO_LABELS, AUTO_CATEGORY) | dict.fromkeys(
-        SESSION_LABELS, SESSION_CATEGORY
-    )
+    own = dict(OWN_CATEGORIES)
     return own if preset is None else own | {c.code: c.category for c in preset.codes}
 
 
 def label_of(preset: Preset | None) -> dict[str, str]:
     """Code to the label the therapist sees on the live screen (see `wording.code_label`)."""
-    return {} if preset is None else {c.code: c.label for c in preset.codes}
+    return {} if preset is None else preset.labels()
 
 
 def categories(preset: Preset | None, observations: Sequence[Observation]) -> list[str]:

@@ -22,7 +22,7 @@ from attune_tui.model.observation import Observation
 from attune_tui.model.preset import Preset
 from attune_tui.review.columns import FloatArray
 from attune_tui.store.observations import moment_key
-from attune_tui.wording import AUTO_CATEGORY, SESSION_CATEGORY, SESSION_LABELS
+from attune_tui.wording import AUTO_CATEGORY, OWN_CATEGORIES
 
 VELOCITY_RANGE = (0.0, 127.0)
 
@@ -192,9 +192,7 @@ def category_of(obs: Observation, preset: Preset) -> str:
     """The preset's category; the app's own marks (a pause) are the session's, the rest is
     what the MIDI analysis found."""
     code = preset.by_code().get(obs.code)
-    if code is not None:
-        return code.category
-    return SESSION_CATEGORY if obs.code in SESSION_LABELS else AUTO_CATEGORY
+    return code.category if code is not None else OWN_CATEGORIES.get(obs.code, AUTO_CATEGORY)
 
 
 def _lanes(ordered: Sequence[Observation], preset: Preset) -> tuple[ObservationLane, ...]:

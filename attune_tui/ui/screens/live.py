@@ -301,7 +301,7 @@ class LiveScreen(Screen[None]):
     def action_undo(self) -> None:
         undone = self._guard(self.logger.undo)
         if undone is not None:
-            labels = {c.code: c.label for c in self.preset.codes}
+            labels = self.preset.labels()
             obs = undone.observation
             label = code_label(obs.code, labels)
             if undone.removed:

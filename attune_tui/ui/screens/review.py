@@ -374,7 +374,7 @@ class ReviewScreen(Screen[None]):
         if obs is None:
             self.notify("Select an observation first: n and N jump between them.", timeout=4)
             return
-        labels = {c.code: c.label for c in self.preset.codes}
+        labels = self.preset.labels()
         move = nudged(obs, seconds, self.data.session.duration_s, self._group_of(obs), labels)
         if move.note:
             self.notify(move.note, timeout=4)
@@ -387,22 +387,15 @@ class ReviewScreen(Screen[None]):
 
     def _group_of(self, obs: Observation) -> list[Observation]:
         """The states of `obs`'s exclusive group, which a moved state must not overlap."""
-        codes = self.preset.by_code()
-        code = codes.get(obs.code)
-        if code is None or code.group is None or obs.kind != "state":
-            return []
-        return [
-            o
-            for o in self.timeline.timeline.observations
-            if o.kind == "state" and (c := codes.get(o.code)) is not None and c.group == code.group
-        ]
+        group = self.preset.group_of(obs.code) if obs.kind == "state" else frozenset()
+        return [o for o in self.timeline.timeline.observations if o.code in group]
 
     def action_delete(self) -> None:
         obs = self.selected_observation()
         if obs is None:
             self.notify("Select an observation first: n and N jump between them.", timeout=4)
             return
-        label = code_label(obs.code, {c.code: c.label for c in self.preset.codes})
+        label = code_label(obs.code, self.preset.labels())
         question = f"Delete {label} at {seconds_text(obs.t)}? The journal keeps it."
         self.app.push_screen(ConfirmDialog(question), lambda yes: self._deleted(obs, yes))
 

@@ -23,7 +23,7 @@ class RecentObservations(Static):
 
     def __init__(self, preset: Preset, **kwargs: object) -> None:
         super().__init__(**kwargs)  # type: ignore[arg-type]
-        self.labels = {c.code: c.label for c in preset.codes}
+        self.labels = preset.labels()
         self.border_title = "Logged"
 
     def show(self, observations: list[Observation], pending_id: str | None = None) -> None:
