@@ -106,6 +106,20 @@ class LiveSession:
         player: str | None = None,
     ) -> Observation:
         """Log a new observation; returns once it is durable."""
+        obs = self._new(code, t, kind, modifiers, text, source, player)
+        self._remember(source, _Step(obs.id, "add"))
+        return obs
+
+    def _new(
+        self,
+        code: str,
+        t: float,
+        kind: ObservationKind,
+        modifiers: Mapping[str, ModifierValue] | None,
+        text: str,
+        source: ObservationSource,
+        player: str | None,
+    ) -> Observation:
         obs = Observation.model_validate(
             {
                 "id": uuid.uuid4().hex[:12],
@@ -119,8 +133,6 @@ class LiveSession:
             }
         )
         self._write({"op": "add", "obs": obs.model_dump(mode="json", exclude_defaults=True)})
-        if source in ("key", "pedal"):
-            self._undoable.append(_Step(obs.id, "add"))
         return self.log.current[obs.id]
 
     def start_state(
@@ -130,17 +142,20 @@ class LiveSession:
         one undo takes back the whole press, so those run on again."""
         for oid in ending:
             self.update(oid, source=source, end=round(t, 4))  # this press ended them
-        obs = self.add(code, t, kind="state", source=source)
-        if self._undoable and self._undoable[-1].oid == obs.id:
-            self._undoable[-1] = _Step(obs.id, "add", tuple(ending))
+        obs = self._new(code, t, "state", None, "", source, None)
+        self._remember(source, _Step(obs.id, "add", tuple(ending)))
         return obs
 
     def stop_state(self, oid: str, t: float, source: ObservationSource = "key") -> Observation:
         """End a running state by key; undo lets it run on again."""
         obs = self.update(oid, source=source, end=round(t, 4))
-        if source in ("key", "pedal"):
-            self._undoable.append(_Step(oid, "end"))
+        self._remember(source, _Step(oid, "end"))
         return obs
+
+    def _remember(self, source: ObservationSource, step: _Step) -> None:
+        """Key and pedal presses can be undone; what the MIDI or the app logged cannot."""
+        if source in ("key", "pedal"):
+            self._undoable.append(step)
 
     def update(self, oid: str, source: ObservationSource = "key", **fields: Any) -> Observation:
         """Change fields of an observation (a modifier picked, a state stopped, an edit)."""
