@@ -228,13 +228,19 @@ async def test_checkin_needs_the_therapist_ratings(store: Store) -> None:
     assert session.status == "ended" and session.checkin is None
 
 
-async def test_crashed_session_is_offered_for_recovery(store: Store) -> None:
+def _die_in_a_session(store: Store, steps: str) -> None:
+    """A program that starts a session for C-003, runs `steps` (Python, `live` in scope) and
+    dies without closing anything."""
     child = (
         "import os, sys\nfrom pathlib import Path\nfrom attune_tui.store import Store\n"
         "live = Store(Path(sys.argv[1])).start_session('C-003', 'free-improvisation', [])\n"
-        "live.add('tempo', 1.0)\nlive.add('dynamics', 2.0)\nos._exit(9)\n"
+        f"{steps}os._exit(9)\n"
     )
     subprocess.run([sys.executable, "-c", child, str(store.root)], check=False)
+
+
+async def test_crashed_session_is_offered_for_recovery(store: Store) -> None:
+    _die_in_a_session(store, "live.add('tempo', 1.0)\nlive.add('dynamics', 2.0)\n")
     app = AttuneApp(store)
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
@@ -248,14 +254,11 @@ async def test_crashed_session_is_offered_for_recovery(store: Store) -> None:
 
 
 async def test_a_session_lost_in_its_checkin_is_offered_as_ended(store: Store) -> None:
-    child = (
-        "import os, sys\nfrom pathlib import Path\nfrom attune_tui.store import Store\n"
-        "from attune_tui.clock import SessionClock\n"
-        "live = Store(Path(sys.argv[1])).start_session('C-003', 'free-improvisation', [])\n"
-        "live.add('tempo', 1.0)\nlive.clock = SessionClock(offset=75.0)\nlive.stop()\n"
-        "os._exit(9)\n"
+    _die_in_a_session(
+        store,
+        "from attune_tui.clock import SessionClock\nlive.add('tempo', 1.0)\n"
+        "live.clock = SessionClock(offset=75.0)\nlive.stop()\n",  # ended at 01:15
     )
-    subprocess.run([sys.executable, "-c", child, str(store.root)], check=False)
     app = AttuneApp(store)
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
