@@ -219,7 +219,8 @@ def _sessions(args: argparse.Namespace) -> int:
     print(f"{'session':<30} {'client':<10} {'preset':<26} {'status':<10} {'minutes':>7}")
     for s in sessions:
         status = "not closed" if s.id in orphans else s.status
-        print(f"{s.id:<30} {s.client:<10} {s.preset:<26} {status:<10} {s.duration_s / 60:>7.1f}")
+        minutes = store.recorded_s(s) / 60
+        print(f"{s.id:<30} {s.client:<10} {s.preset:<26} {status:<10} {minutes:>7.1f}")
     if orphans:
         print("not closed: attune stopped before the end; open `attune` to recover it")
     return 0

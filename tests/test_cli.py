@@ -76,11 +76,13 @@ def test_a_session_left_open_by_a_crash_is_listed_as_not_closed(
 ) -> None:
     live = store.start_session("C-014", "free-improvisation", [])
     live.add("tempo", 1.0)
+    live.add("note", 90.0, text="still playing")
     live.close()  # as a crash leaves it: still live, its lock released by the kernel
     assert main(["sessions"]) == 0
     out = capsys.readouterr().out
     (row,) = [line for line in out.splitlines() if live.session.id in line]
     assert "not closed" in row and "open `attune` to recover it" in out
+    assert row.split()[-1] == "1.5"  # minutes its journal holds, as recovery will keep them
 
 
 def test_unknown_session_and_format_are_clear(capsys: pytest.CaptureFixture[str]) -> None:

@@ -166,6 +166,17 @@ class Store:
                 found.append(session)
         return found
 
+    def recorded_s(self, session: Session) -> float:
+        """How far a session's record reaches, in seconds: its duration, or for a session a
+        crash left open (no duration yet), the end of what its journal and capture hold, which
+        is the duration recovery will give it."""
+        if session.status != "live":
+            return session.duration_s
+        try:
+            return _content_end(self.load(session.id))
+        except StoreError:
+            return session.duration_s
+
     def recover(self, session_id: str) -> SessionData:
         """Close a crashed session with everything its journal holds; status `recovered`."""
         data = self.load(session_id)

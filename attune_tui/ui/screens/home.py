@@ -98,7 +98,8 @@ class HomeScreen(Screen[None]):
         for s in sessions:
             checkin = f"{s.checkin.goals}/{s.checkin.tasks}/{s.checkin.bond}" if s.checkin else ""
             status = "not closed" if s.id in orphans else s.status
-            table.add_row(s.id, s.preset, status, f"{s.duration_s / 60:.1f}", checkin)
+            minutes = self.attune.store.recorded_s(s) / 60
+            table.add_row(s.id, s.preset, status, f"{minutes:.1f}", checkin)
         note = f"  [yellow]{len(problems)} unreadable session file(s)[/]" if problems else ""
         noun = "session" if len(sessions) == 1 else "sessions"
         self._status(f"{client}: {len(sessions)} {noun}.{note}")
