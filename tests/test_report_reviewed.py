@@ -12,6 +12,7 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
+import orjson
 import pytest
 from test_report_fixtures import CLIENT, DEMO
 from textual.app import App, ComposeResult
@@ -123,6 +124,17 @@ def test_note_figures_leave_the_rejected_moment_out(reviewed: Reviewed) -> None:
     assert f"client {100 * client:.0f}%" in note
     assert f"({clock(attuned)} in {len(kept)} moments)" in note  # the reading, too
     assert f"The shift to calm at {clock(AFFECT_S)} came during" not in note
+
+
+def test_json_export_carries_the_verdicts_and_the_reviewed_figures(reviewed: Reviewed) -> None:
+    doc = orjson.loads(_export(reviewed, "json"))
+    assert doc["analysis"]["summary"]["moments"] == len(reviewed.kept) + 1  # as found
+    review = doc["review"]
+    statuses = {(m["start"], m["end"]): m["status"] for m in review["moments"]}
+    assert statuses[(reviewed.rejected["start"], reviewed.rejected["end"])] == "rejected"
+    assert list(statuses.values()).count("rejected") == review["rejected_moments"] == 1
+    assert review["summary"]["moments"] == len(reviewed.kept)
+    assert review["summary"]["attuned_s"] == pytest.approx(_attuned_s(reviewed.kept), abs=0.01)
 
 
 def test_moments_table_still_lists_the_rejected_moment(reviewed: Reviewed) -> None:

@@ -83,7 +83,7 @@ def test_no_midi_and_missing_preset_are_clear(store: Store) -> None:
         export_session(store, live.session.id, "md")
     doc = orjson.loads(export_session(store, live.session.id, "json"))
     assert doc["analysis"] is None and doc["observations"][0]["code"] == "tempo"
-    assert "retired-preset" in doc["analysis_error"]
+    assert "retired-preset" in doc["analysis_error"] and "review" not in doc
     assert export_session(store, live.session.id, "csv").count(b"\n") == 2
 
     other = store.start_session("C-003", "free-improvisation", [])

@@ -1,6 +1,6 @@
 """`attune export`: one entry point that picks the format and applies redaction.
 
-Formats: `json` (session, observations and analysis), `csv`/`tsv` (observations),
+Formats: `json` (session, observations, analysis, review verdicts), `csv`/`tsv` (observations),
 `moments-csv`/`moments-tsv` (attunement moments with review verdicts), `md` (session-note
 draft), `html` (printable report with a timeline), `eaf` (ELAN), `mid` (the MIDI capture).
 Redaction applies to every format before it is rendered.
@@ -31,6 +31,7 @@ from attune_tui.report.eaf import session_eaf
 from attune_tui.report.html import session_html
 from attune_tui.report.markdown import session_markdown
 from attune_tui.report.redact import redact_observation, redact_session
+from attune_tui.report.reviewed import moment_status, reviewed_analysis
 from attune_tui.report.tables import MOMENT_COLUMNS, moment_rows
 from attune_tui.store import SessionData, Store
 from attune_tui.store.store import JOURNAL
@@ -62,6 +63,24 @@ def session_json(data: SessionData) -> dict[str, object]:
         "session": data.session.model_dump(mode="json"),
         "observations": [o.model_dump(mode="json") for o in data.observations],
         "undone": [o.model_dump(mode="json") for o in data.log.deleted.values()],
+    }
+
+
+def review_json(analysis: dict[str, Any], verdicts: dict[str, str]) -> dict[str, object]:
+    """What review decided: each moment's status and the summary as the therapist accepted it.
+
+    `analysis` stays what the analysis found; the figures without rejected moments are here, as
+    the note and the report give them, so a script need not apply the verdicts itself.
+    """
+    reviewed = reviewed_analysis(analysis, verdicts)
+    summary = reviewed.get("summary")
+    return {
+        "moments": [
+            {"start": m["start"], "end": m["end"], "status": moment_status(m, verdicts)}
+            for m in analysis.get("moments") or ()
+        ],
+        "rejected_moments": summary.get("rejected_moments", 0) if summary else 0,
+        "summary": summary,
     }
 
 
@@ -133,10 +152,12 @@ class SessionReport:
         """
         document = session_json(self.data)
         try:
-            document["analysis"] = self.analysis
+            document["analysis"] = analysis = self.analysis
         except AttuneError as exc:
             document["analysis"] = None
             document["analysis_error"] = str(exc)
+            return document
+        document["review"] = review_json(analysis, self.data.log.moment_verdicts)
         return document
 
     def moments(self, delimiter: str) -> bytes:
