@@ -25,11 +25,11 @@ from attune_tui.model.observation import Observation
 from attune_tui.model.preset import Preset
 from attune_tui.store import SessionData
 from attune_tui.store.atomic import write_atomic
+from attune_tui.store.store import ANALYSIS
 
 BREATH_CODE = "breath"
 ATTUNEMENT_CODE = "attunement"
 AFFECT_CODE = "affect"
-ANALYSIS = "analysis.json"
 
 
 def notes_and_codes(

@@ -115,6 +115,20 @@ def test_continue_carries_on_after_everything_in_the_first_part(
     again.close()
 
 
+def test_continuing_drops_the_analysis_of_the_first_part(store: Store, live: LiveSession) -> None:
+    live.add("tempo", 3.0)
+    ended = live.end(None)
+    live.close()
+    store.save_session(ended.model_copy(update={"summary": {"moments": 0}}))
+    (live.folder / "analysis.json").write_bytes(b'{"version": 1, "duration_s": 3.0}')
+    again = store.continue_session(live.session.id)
+    again.add("attunement", 9.0)  # a moment the saved analysis could not know
+    again.end(None)
+    again.close()
+    assert not (live.folder / "analysis.json").exists()  # the review analyses it all again
+    assert store.record(live.session.id).summary is None
+
+
 def test_corrupt_record_is_named_left_untouched_rest_usable(store: Store) -> None:
     good = store.start_session("C-001", "free-improvisation", [])
     good.end(None)

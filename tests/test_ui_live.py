@@ -9,17 +9,20 @@ from datetime import datetime
 from pathlib import Path
 
 from textual.events import Key
-from textual.widgets import Digits, Static
+from textual.widgets import Digits, Input, Static
 
 import attune_tui
 from attune_tui.analysis.features import AutoEvent
 from attune_tui.midi.journal import read_journal
+from attune_tui.model.session import CheckIn
 from attune_tui.store import Store
 from attune_tui.ui.app import AttuneApp, LiveRequest
+from attune_tui.ui.screens.checkin import CheckInScreen
 from attune_tui.ui.screens.home import HomeScreen
 from attune_tui.ui.screens.live import AutoFound, LiveScreen
 from attune_tui.ui.screens.recover import RecoverScreen
 from attune_tui.ui.screens.review import ReviewScreen
+from attune_tui.ui.widgets.recent import RecentObservations
 
 SIZE = (120, 40)
 REPLAY = Path(attune_tui.__file__).parent / "data" / "lead-follow.mid"
@@ -208,6 +211,30 @@ async def test_continued_session_carries_on_from_its_duration(store: Store) -> N
         await pilot.pause()
     (mark,) = [o for o in store.load(ended.id).observations if o.code == "dynamics"]
     assert mark.t >= 24.275  # not inside the first part, even less the reaction lag
+
+
+async def test_a_continued_session_shows_its_marks_and_keeps_its_checkin(store: Store) -> None:
+    first = store.start_session("C-015", "free-improvisation", [])
+    for i, code in enumerate(("tempo", "dynamics", "breath", "tempo", "dynamics", "breath")):
+        first.add(code, 2.0 * i + 1.0)
+    checkin = CheckIn(goals=7, tasks=8, bond=9, client_goals=5, summary="good contact")
+    ended = first.end(checkin)
+    first.close()
+    app = AttuneApp(store, start=LiveRequest(session_id=ended.id))
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause(0.2)
+        logged = str(app.screen.query_one(RecentObservations).render())
+        assert logged.count("Tempo") == 2 and logged.count("Breath") == 2  # all six, not three
+        await pilot.press("ctrl+e")
+        await pilot.pause()
+        form = app.screen
+        assert isinstance(form, CheckInScreen)
+        assert form.query_one("#t-goals", Input).value == "7"  # amended, not typed again
+        assert form.query_one("#c-goals", Input).value == "5"
+        assert form.query_one("#summary", Input).value == "good contact"
+        await pilot.press("escape")  # "keep the earlier one"
+        await pilot.pause()
+    assert store.record(ended.id).checkin == checkin
 
 
 async def test_checkin_needs_the_therapist_ratings(store: Store) -> None:

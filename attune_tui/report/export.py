@@ -19,7 +19,7 @@ from typing import Any
 
 import orjson
 
-from attune_tui.analyze import ANALYSIS, session_analysis, session_events
+from attune_tui.analyze import session_analysis, session_events
 from attune_tui.errors import AttuneError, InputError
 from attune_tui.midi.smf import export_smf
 from attune_tui.model.observation import Observation
@@ -34,7 +34,7 @@ from attune_tui.report.redact import redact_observation, redact_session
 from attune_tui.report.reviewed import moment_status, reviewed_analysis
 from attune_tui.report.tables import MOMENT_COLUMNS, moment_rows
 from attune_tui.store import SessionData, Store
-from attune_tui.store.store import JOURNAL
+from attune_tui.store.store import ANALYSIS, JOURNAL
 
 EXPORT_VERSION = 1
 OBSERVATION_COLUMNS = (

@@ -17,11 +17,12 @@ import orjson
 
 from attune_tui.analysis.notes import PLAYERS, Player
 from attune_tui.analysis.offline import JSON_VERSION
-from attune_tui.analyze import ANALYSIS, BREATH_CODE
+from attune_tui.analyze import BREATH_CODE
 from attune_tui.model.observation import Observation
 from attune_tui.model.preset import Preset
 from attune_tui.review.columns import FloatArray
 from attune_tui.store.observations import moment_key
+from attune_tui.store.store import ANALYSIS
 from attune_tui.wording import AUTO_CATEGORY, OWN_CATEGORIES
 
 VELOCITY_RANGE = (0.0, 127.0)

@@ -219,7 +219,7 @@ class LiveSession:
 
     def end(self, checkin: CheckIn | None, summary: dict[str, object] | None = None) -> Session:
         """Stop open states at the session's end (see `stop`), store the check-in, and mark
-        the session ended."""
+        the session ended. Without a new check-in a continued session keeps its earlier one."""
         from attune_tui.store.store import write_record
 
         t = self.stop()
@@ -230,7 +230,7 @@ class LiveSession:
                 "status": "ended",
                 "ended_at": self._stopped_at,
                 "duration_s": round(t, 3),
-                "checkin": checkin,
+                "checkin": checkin if checkin is not None else self.session.checkin,
                 "summary": summary,
             }
         )

@@ -33,6 +33,7 @@ from attune_tui.store.observations import ObservationLog
 JOURNAL = "journal.jsonl"
 MIDI = "midi.jsonl"
 RECORD = "session.json"
+ANALYSIS = "analysis.json"  # derived from the journals; written by `attune_tui.analyze`
 
 
 @dataclass
@@ -105,11 +106,17 @@ class Store:
     def continue_session(self, session_id: str) -> LiveSession:
         """Reopen a stored session for more logging, its clock carrying on from where the
         first part ended: its duration, or anything marked or captured later (a recovered
-        session's MIDI), so nothing new is stamped inside the first part."""
+        session's MIDI), so nothing new is stamped inside the first part.
+
+        The saved analysis and summary describe the first part only: they go, and the review
+        after the new end analyses the whole session again."""
         data = self.load(session_id)
         lock = SessionLock.acquire(data.folder)
-        session = data.session.model_copy(update={"status": "live", "ended_at": None})
+        session = data.session.model_copy(
+            update={"status": "live", "ended_at": None, "summary": None}
+        )
         write_record(data.folder, session)
+        (data.folder / ANALYSIS).unlink(missing_ok=True)
         return LiveSession(session, data.folder, lock, data.log, offset=_content_end(data))
 
     def edit_session(self, session_id: str) -> LiveSession:

@@ -22,15 +22,22 @@ class CheckInScreen(ModalScreen[CheckIn | None]):
         Binding("ctrl+s", "save", "Save", id="checkin.save"),
     ]
 
-    def __init__(self, preset: Preset) -> None:
+    def __init__(self, preset: Preset, earlier: CheckIn | None = None) -> None:
+        """`earlier` is the check-in of a continued session's first part: the form opens
+        with it, so it is amended rather than typed again (and escape keeps it)."""
         super().__init__()
         self.preset = preset
+        self.earlier = earlier
 
     def compose(self) -> ComposeResult:
         with Vertical(id="checkin"):
             yield Static(
                 "[b]End of session check-in[/b]  (0-10; client's own rating optional;"
-                " escape: end without it)"
+                + (
+                    " escape: keep the earlier one)"
+                    if self.earlier is not None
+                    else " escape: end without it)"
+                )
             )
             with Grid(id="checkin-grid"):
                 yield Label("")
@@ -45,6 +52,15 @@ class CheckInScreen(ModalScreen[CheckIn | None]):
             yield Button("Save and end (ctrl+s)", id="save", variant="primary")
 
     def on_mount(self) -> None:
+        earlier = self.earlier
+        if earlier is not None:
+            values = earlier.model_dump()
+            for item in self.preset.checkin:
+                for prefix, name in (("t", item.field), ("c", f"client_{item.field}")):
+                    value = values.get(name)
+                    if value is not None:
+                        self.query_one(f"#{prefix}-{item.field}", Input).value = str(value)
+            self.query_one("#summary", Input).value = earlier.summary
         self.query_one(f"#t-{self.preset.checkin[0].field}", Input).focus()
 
     @on(Button.Pressed, "#save")

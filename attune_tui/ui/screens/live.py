@@ -334,7 +334,7 @@ class LiveScreen(Screen[None]):
         self._refresh_info()
         self.stop_engine()
         self._tick()
-        self.app.push_screen(CheckInScreen(self.preset), self._ended)
+        self.app.push_screen(CheckInScreen(self.preset, self.live.session.checkin), self._ended)
 
     def _ended(self, checkin: CheckIn | None) -> None:
         """Close the session once the messages already queued here (the engine's last

@@ -25,8 +25,16 @@ class RecentObservations(Static):
         super().__init__(**kwargs)  # type: ignore[arg-type]
         self.labels = preset.labels()
         self.border_title = "Logged"
+        self._shown: tuple[list[Observation], str | None] | None = None
+
+    def on_resize(self) -> None:
+        """How many rows fit is known only once laid out: a continued session's earlier
+        marks are shown before the first layout, so show them again at the real size."""
+        if self._shown is not None:
+            self.show(*self._shown)
 
     def show(self, observations: list[Observation], pending_id: str | None = None) -> None:
+        self._shown = (observations, pending_id)
         newest = sorted(observations, key=lambda o: o.t, reverse=True)
         marks = [o for o in newest if not found_in_playing(o.code, o.source)]
         found = [o for o in newest if found_in_playing(o.code, o.source)][: self.AUTO_ROWS]
