@@ -129,6 +129,29 @@ def test_continuing_drops_the_analysis_of_the_first_part(store: Store, live: Liv
     assert store.record(live.session.id).summary is None
 
 
+def test_an_edited_affect_shift_carries_into_the_next_ones_from(
+    store: Store, live: LiveSession
+) -> None:
+    live.add("affect", 10.0, modifiers={"to": "agitated"})
+    middle = live.add("affect", 20.0, modifiers={"from": "agitated", "to": "calm"})
+    last = live.add("affect", 30.0, modifiers={"from": "calm", "to": "engaged"})
+    assert live.rechain_affects() == []  # a chain logged live is left alone
+    live.update(middle.id, source="edit", modifiers={"from": "agitated", "to": "sad"})
+    (fixed,) = live.rechain_affects()
+    assert fixed.id == last.id and fixed.modifiers == {"from": "sad", "to": "engaged"}
+    live.delete(middle.id, "deleted in review")
+    live.add("affect", 5.0, modifiers={"to": "withdrawn"}, source="edit")  # added in review
+    live.rechain_affects()
+    shifts = [o.modifiers for o in store.load(live.session.id).observations if o.code == "affect"]
+    assert shifts == [
+        {"to": "withdrawn"},
+        {"from": "withdrawn", "to": "agitated"},
+        {"from": "agitated", "to": "engaged"},
+    ]
+    assert len(store.load(live.session.id).log.history[last.id]) == 3  # logged, then two fixes
+    live.close()
+
+
 def test_corrupt_record_is_named_left_untouched_rest_usable(store: Store) -> None:
     good = store.start_session("C-001", "free-improvisation", [])
     good.end(None)

@@ -166,6 +166,26 @@ class LiveSession:
         self._write({"op": "set", "id": oid, "fields": fields, "source": source, "at": _now()})
         return self.log.current[oid]
 
+    def rechain_affects(self, source: ObservationSource = "edit") -> list[Observation]:
+        """Make each affect shift's "from" the "to" of the shift before it again.
+
+        The live logger writes "from" when the shift is logged; a review edit that changes,
+        moves, adds or deletes a shift would leave the next one's "from" naming an affect
+        that no longer precedes it. The corrections are edits like any other, with history.
+        """
+        changed = []
+        previous: ModifierValue | None = None
+        for obs in self.log.ordered():
+            if "to" not in obs.modifiers:
+                continue
+            if obs.modifiers.get("from") != previous:
+                modifiers = {k: v for k, v in obs.modifiers.items() if k != "from"}
+                if previous is not None:
+                    modifiers = {"from": previous, **modifiers}
+                changed.append(self.update(obs.id, source=source, modifiers=modifiers))
+            previous = obs.modifiers["to"]
+        return changed
+
     def delete(self, oid: str, reason: str) -> Observation:
         """Remove an observation from the current view; the journal keeps it and why."""
         if oid not in self.log.current:

@@ -183,6 +183,7 @@ class ReviewScreen(Screen[None]):
             if self.editor is None:
                 self.editor = self.attune.store.edit_session(self.session_id)
             result = action(self.editor)
+            self.editor.rechain_affects()
         except AttuneError as exc:
             self.notify(str(exc), severity="error", timeout=10)
             return None
