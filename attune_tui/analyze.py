@@ -8,6 +8,7 @@ music), and builds the versioned JSON of `attune analyze` with moments and summa
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -18,14 +19,14 @@ from attune_tui.analysis.notes import Note
 from attune_tui.analysis.offline import JSON_VERSION, Analysis, analysis_to_json, analyze_notes
 from attune_tui.errors import AttuneError
 from attune_tui.midi.events import RawEvent
-from attune_tui.midi.journal import JournalError, read_journal
+from attune_tui.midi.journal import read_journal
 from attune_tui.midi.pipeline import MidiPipeline
 from attune_tui.midi.replay import load_events
 from attune_tui.model.observation import Observation
 from attune_tui.model.preset import Preset
 from attune_tui.store import SessionData
 from attune_tui.store.atomic import write_atomic
-from attune_tui.store.store import ANALYSIS
+from attune_tui.store.store import ANALYSIS, MIDI
 
 BREATH_CODE = "breath"
 ATTUNEMENT_CODE = "attunement"
@@ -143,15 +144,44 @@ def analyze_file(path: Path, preset: Preset) -> dict[str, Any]:
     return analyze_events(events, preset, duration)
 
 
-def session_events(folder: Path) -> list[RawEvent]:
-    """The raw capture of a stored session (empty when it had no MIDI)."""
-    path = folder / "midi.jsonl"
-    if not path.exists():
-        return []
+@dataclass(frozen=True, slots=True)
+class Capture:
+    """A stored session's raw MIDI, and what damage reading it met (lines skipped)."""
+
+    events: list[RawEvent]
+    problems: list[str]
+
+
+def session_events(data: SessionData) -> Capture:
+    """The raw capture of a stored session (empty when it had no MIDI).
+
+    A session that recorded MIDI inputs but whose capture is gone or empty is refused: its
+    analysis would say that nobody played. Damaged lines are skipped and named.
+    """
+    path = data.folder / MIDI
     try:
-        return read_journal(path).events
-    except JournalError as exc:
-        raise AttuneError(f"{path}: {exc}") from None
+        missing = not path.exists() or path.stat().st_size == 0
+        if missing and data.session.midi_ports:
+            inputs = ", ".join(data.session.midi_ports)
+            state = "is empty" if path.exists() else "is missing"
+            raise AttuneError(
+                f"{path} {state}, yet the session captured MIDI ({inputs}): restore it from a "
+                "backup; without it the marks alone export (csv, tsv or json)"
+            )
+        contents = read_journal(path) if not missing else None
+    except OSError as exc:
+        raise AttuneError(f"{path} could not be read ({exc.strerror or exc})") from None
+    if contents is None:
+        return Capture([], [])
+    problems = []
+    if contents.skipped:
+        count = len(contents.skipped)
+        lines = "1 damaged line" if count == 1 else f"{count} damaged lines"
+        problems.append(
+            f"{path}: {lines} skipped ({contents.skipped[0]}"
+            f"{', …' if count > 1 else ''}); the file was left untouched"
+        )
+    return Capture(contents.events, problems)
 
 
 def analyze_stored(
@@ -162,11 +192,15 @@ def analyze_stored(
     """Analyse a stored session's capture, read once. With `on_summary`, the summary (equal to
     the document's, without the per-second tempo) is handed over first: for a long session it
     is ready well before the full analysis."""
-    notes, codes = notes_and_codes(session_events(data.folder), preset)
+    capture = session_events(data)
+    notes, codes = notes_and_codes(capture.events, preset)
     duration = data.session.duration_s or data.log.last_t()
     if on_summary is not None:
         on_summary(summarize_notes(notes, preset, duration, data.observations, codes))
-    return _document(notes, codes, preset, duration, data.observations)
+    document = _document(notes, codes, preset, duration, data.observations)
+    if capture.problems:
+        document["problems"] = capture.problems
+    return document
 
 
 def session_analysis(data: SessionData, preset: Preset, *, fresh: bool = False) -> dict[str, Any]:

@@ -10,10 +10,8 @@ import sys
 import time
 from pathlib import Path
 
-import pytest
-
 from attune_tui.midi.events import RawEvent
-from attune_tui.midi.journal import JournalError, JournalWriter, StatusRecord, read_journal
+from attune_tui.midi.journal import JournalWriter, StatusRecord, read_journal
 
 EVENTS = [
     RawEvent(0.5, "Digital Piano", (0x90, 60, 100)),
@@ -73,14 +71,17 @@ def test_complete_last_record_without_newline_is_kept(tmp_path: Path) -> None:
     assert read_journal(path).events == EVENTS[:2]
 
 
-def test_damage_before_the_end_names_the_line(tmp_path: Path) -> None:
+def test_damage_before_the_end_is_skipped_and_named(tmp_path: Path) -> None:
     path = tmp_path / "midi.jsonl"
     write(path, EVENTS)
     lines = path.read_bytes().splitlines(keepends=True)
-    lines[3] = b"garbage\n"
+    lines[2] = b"garbage\n"  # the first event
     path.write_bytes(b"".join(lines))
-    with pytest.raises(JournalError, match="line 4"):
-        read_journal(path)
+    before = path.read_bytes()
+    contents = read_journal(path)
+    assert len(contents.skipped) == 1 and contents.skipped[0].startswith("line 3: ")
+    assert len(contents.events) == len(EVENTS) - 1  # one bad line costs one event
+    assert path.read_bytes() == before
 
 
 CHILD = """

@@ -2,14 +2,23 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
+import orjson
+import pytest
 from textual.widgets import OptionList
 
+from attune_tui.errors import AttuneError
+from attune_tui.midi.journal import JournalWriter
+from attune_tui.midi.smf import read_events
+from attune_tui.report.export import export_session
 from attune_tui.store import Store
 from attune_tui.ui.app import AttuneApp
 from attune_tui.ui.screens.home import HomeScreen
 from attune_tui.ui.screens.review import ReviewScreen
 
 SIZE = (140, 40)
+DEMO = Path(__file__).parent.parent / "attune_tui" / "data" / "demo.mid"
 DAMAGED = '{"_default": {"1": '
 
 
@@ -54,3 +63,75 @@ async def test_review_names_the_records_it_could_not_read(store: Store) -> None:
         assert isinstance(app.screen, ReviewScreen)
         warned = [n for n in app._notifications if "journal.jsonl:2: unreadable line" in n.message]
         assert len(warned) == 1 and warned[0].severity == "warning"
+
+
+def _captured(store: Store, client: str) -> str:
+    """An ended session whose capture holds the first bars of the demo duet, from a port."""
+    live = store.start_session(client, "free-improvisation", ["Digital Piano"])
+    with JournalWriter(live.folder / "midi.jsonl") as writer:
+        for event in read_events(DEMO)[:400]:
+            writer.append(event)
+    live.add("tempo", 1.0)
+    live.end(None)
+    live.close()
+    return live.session.id
+
+
+async def test_a_damaged_capture_line_is_skipped_and_named_and_exports_still_work(
+    store: Store, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("ATTUNE_EXPORT_DIR", str(tmp_path / "exports"))
+    session_id = _captured(store, "C-010")
+    capture = store.folder(session_id) / "midi.jsonl"
+    lines = capture.read_bytes().split(b"\n")
+    lines[100] = b"[12.0, 0, "
+    capture.write_bytes(b"\n".join(lines))
+    before = capture.read_bytes()
+    warned: list[str] = []
+    note = export_session(store, session_id, "md", warn=warned.append).decode("utf-8")
+    assert "did not play" not in note
+    assert len(warned) == 1
+    assert warned[0].startswith(f"{capture}: 1 damaged line skipped (line 101: ")
+    app = AttuneApp(store, review=session_id)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert isinstance(app.screen, ReviewScreen)
+        skipped = [n for n in app._notifications if "1 damaged line skipped" in n.message]
+        assert len(skipped) == 1
+        await pilot.press("e", *["down"] * 5, "enter")  # md, through the export worker
+        await pilot.pause()
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert any("Written:" in n.message for n in app._notifications)
+    assert not app.return_code
+    assert capture.read_bytes() == before
+
+
+async def test_a_missing_capture_is_refused_not_reported_as_silence(
+    store: Store, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("ATTUNE_EXPORT_DIR", str(tmp_path / "exports"))
+    session_id = _captured(store, "C-011")
+    capture = store.folder(session_id) / "midi.jsonl"
+    capture.unlink()
+    with pytest.raises(AttuneError, match=r"midi\.jsonl is missing, yet the session captured MIDI"):
+        export_session(store, session_id, "md")
+    doc = orjson.loads(export_session(store, session_id, "json"))
+    assert doc["analysis"] is None and "restore it from a backup" in doc["analysis_error"]
+    capture.write_bytes(b"")
+    app = AttuneApp(store, review=session_id)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert isinstance(app.screen, ReviewScreen)  # open, saying why there is no analysis
+        failed = [n.message for n in app._notifications if n.message.startswith("Analysis failed")]
+        assert len(failed) == 1 and "midi.jsonl is empty" in failed[0]
+        await pilot.press("e", *["down"] * 5, "enter")
+        await pilot.pause()
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert any(n.message.startswith("Export failed") for n in app._notifications)
+    assert not app.return_code  # a message, never a traceback

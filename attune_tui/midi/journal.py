@@ -63,6 +63,8 @@ class JournalContents:
     torn: bool = False
     valid_length: int = 0
     ports: dict[str, int] = field(default_factory=dict)
+    skipped: list[str] = field(default_factory=list)
+    """Damaged lines before the end, 'line N: why': skipped, so one bad line costs one event."""
 
 
 _Item = RawEvent | StatusRecord
@@ -158,7 +160,8 @@ class JournalWriter:
 
 
 def read_journal(path: Path) -> JournalContents:
-    """Read a journal, dropping a torn last record; raises `JournalError` on other damage."""
+    """Read a journal, dropping a torn last record and skipping damaged ones before it (each
+    named in `skipped`): a bad line must not make the rest of the capture unreadable."""
     raw = path.read_bytes()
     contents = JournalContents()
     names: dict[int, str] = {}
@@ -172,10 +175,10 @@ def read_journal(path: Path) -> JournalContents:
         try:
             _read_record(orjson.loads(line), names, contents, number)
         except (orjson.JSONDecodeError, JournalError, KeyError, TypeError, ValueError) as err:
-            if not last:
-                raise JournalError(f"{path}: line {number}: {err}") from err
-            contents.torn = True
-            return contents
+            if last:
+                contents.torn = True
+                return contents
+            contents.skipped.append(f"line {number}: {err}")
         offset = len(raw) if end == -1 else end + 1
         contents.valid_length = offset
     return contents

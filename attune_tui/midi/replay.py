@@ -35,7 +35,12 @@ def load_events(path: Path) -> list[RawEvent]:
         raise AttuneError(f"{path}: no such file; {fix}")
     midi = path.suffix.lower() in MIDI_SUFFIXES
     try:
-        return read_events(path) if midi else read_journal(path).events
+        if midi:
+            return read_events(path)
+        contents = read_journal(path)
+        if contents.skipped:  # an input file is read whole or refused, never played in part
+            raise JournalError(contents.skipped[0])
+        return contents.events
     except EOFError:
         reason = "it ends early: the file is empty or was cut short"
     except OSError as exc:

@@ -169,7 +169,7 @@ class SessionReport:
 
     def midi(self) -> bytes:
         """The raw capture as a Standard MIDI File, one track per player."""
-        events = session_events(self.data.folder)
+        events = session_events(self.data).events
         if not events:
             raise AttuneError(f"session {self.data.session.id} has no MIDI capture to export")
         with tempfile.TemporaryDirectory() as tmp:
@@ -230,7 +230,12 @@ def export_session(
     when part of the record could not be read.
     """
     data = _loaded(store, session_id, warn)
-    return _format(fmt).render(SessionReport(prepared(data, redact), redact))
+    report = SessionReport(prepared(data, redact), redact)
+    payload = _format(fmt).render(report)
+    if "analysis" in report.__dict__:  # read (cached) by this format: say what it skipped
+        for problem in report.analysis.get("problems", ()):
+            warn(problem)
+    return payload
 
 
 def _loaded(store: Store, session_id: str, warn: Warn) -> SessionData:

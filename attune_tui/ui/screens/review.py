@@ -10,7 +10,7 @@ without a saved analysis opens at once on its observations and is analysed the s
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from rich.table import Table
@@ -122,6 +122,7 @@ class ReviewScreen(Screen[None]):
         self.editor: LiveSession | None = None
         self._reanalyse: Timer | None = None
         self.last_export: str | None = None
+        self._warned: set[str] = set()
 
     @property
     def attune(self) -> AttuneApp:
@@ -150,16 +151,26 @@ class ReviewScreen(Screen[None]):
         self.query_one("#review-details-pane").border_title = "Selected"
         self.query_one("#review-summary-pane").border_title = "Summary"
         self._refresh_all()
-        for problem in self.data.problems:  # skipped records: the screen must not look whole
+        self._warn(self.data.problems)
+        if self.analysis is not None:
+            self._warn(self.analysis.get("problems", ()))
+        else:
+            self._start_analysis()
+            self._head("analysing the session…")
+
+    def _warn(self, problems: Sequence[str]) -> None:
+        """Skipped records and capture lines: the screen must not look whole when it is not.
+        Each is said once, not again after every re-analysis."""
+        for problem in problems:
+            if problem in self._warned:
+                continue
+            self._warned.add(problem)
             self.notify(
                 problem,
                 title="Part of the record could not be read",
                 severity="warning",
                 timeout=30,
             )
-        if self.analysis is None:
-            self._start_analysis()
-            self._head("analysing the session…")
 
     def on_unmount(self) -> None:
         if self.editor is not None:
@@ -206,7 +217,7 @@ class ReviewScreen(Screen[None]):
         log = ObservationLog(current=dict(source.log.current))
         self._analyse(SessionData(source.session, log, self.data.folder))
 
-    @work(thread=True, exclusive=True, group="review-analysis")
+    @work(thread=True, exclusive=True, group="review-analysis", exit_on_error=False)
     def _analyse(self, snapshot: SessionData) -> dict[str, Any]:
         """Runs in a thread: compute and save (with the summary in the session record); the
         result comes back as a worker state change."""
@@ -230,6 +241,7 @@ class ReviewScreen(Screen[None]):
         if worker.group == "review-analysis" and worker.state == WorkerState.SUCCESS:
             self.analysis = worker.result
             if self.analysis is not None:
+                self._warn(self.analysis.get("problems", ()))
                 update = {"summary": self.analysis["summary"]}
                 self.data.session = self.data.session.model_copy(update=update)
                 if self.editor is not None:
@@ -414,7 +426,7 @@ class ReviewScreen(Screen[None]):
             self._head(f"exporting {choice[0]}…")
             self._write_export(*choice)
 
-    @work(thread=True, exclusive=True, group="review-export")
+    @work(thread=True, exclusive=True, group="review-export", exit_on_error=False)
     def _write_export(self, fmt: str, redact: bool) -> str:
         return str(write_export(self.attune.store, self.session_id, fmt, redact))
 
