@@ -293,3 +293,21 @@ def test_a_crash_during_the_checkin_is_recovered_with_the_real_end(
     assert data.session.ended_at - data.session.started_at < timedelta(seconds=5)
     assert data.problems == []
     assert store.load(live.session.id).log.current[leading.id].end == round(end, 4)
+
+
+def test_a_lost_journal_is_named_not_read_as_an_unmarked_session(store: Store) -> None:
+    live = store.start_session("C-004", "free-improvisation", [])
+    live.add("tempo", 2.0)
+    live.end(None)
+    live.close()
+    journal = live.folder / "journal.jsonl"
+    journal.write_bytes(b"")
+    (problem,) = store.load(live.session.id).problems
+    assert "journal.jsonl is empty, yet the session was ended" in problem
+    assert "restore it from a backup" in problem
+    journal.unlink()
+    (problem,) = store.load(live.session.id).problems
+    assert "journal.jsonl is missing" in problem
+    fresh = store.start_session("C-004", "free-improvisation", [])  # nothing logged yet
+    assert store.load(fresh.session.id).problems == []
+    fresh.close()

@@ -137,9 +137,12 @@ class Store:
     def load(self, session_id: str) -> SessionData:
         folder = self.folder(session_id)
         session = self.record(session_id)
-        journal = read_journal(folder / JOURNAL)
+        path = folder / JOURNAL
+        journal = read_journal(path)
         log = ObservationLog().extend(journal.records)
-        return SessionData(session, log, folder, journal.problems + log.problems)
+        return SessionData(
+            session, log, folder, _missing(path, session) + journal.problems + log.problems
+        )
 
     def sessions(self, client: str | None = None) -> tuple[list[Session], list[str]]:
         """Every readable session (newest first) and a message for each unreadable one."""
@@ -259,6 +262,17 @@ def read_record(folder: Path) -> Session:
         raise StoreError(
             f"{path}: field {where!r}: {first['msg']}; the file was left untouched"
         ) from None
+
+
+def _missing(path: Path, session: Session) -> list[str]:
+    """A journal that is gone, or empty although the session was ended (ending writes a
+    record), has lost the session's marks: say so, or the session would read as unmarked."""
+    fix = "restore it from a backup; the check-in and the MIDI capture are kept"
+    if not path.exists():
+        return [f"{path} is missing: this session's marks are not there; {fix}"]
+    if session.status == "ended" and path.stat().st_size == 0:
+        return [f"{path} is empty, yet the session was ended: its marks are lost; {fix}"]
+    return []
 
 
 def _content_end(data: SessionData) -> float:
