@@ -126,6 +126,15 @@ def test_note_figures_leave_the_rejected_moment_out(reviewed: Reviewed) -> None:
     assert f"The shift to calm at {clock(AFFECT_S)} came during" not in note
 
 
+def test_undeciding_returns_a_moment_to_where_it_started() -> None:
+    both = {"start": 1.0, "end": 5.0, "source": "both"}
+    auto = {"start": 7.0, "end": 9.0, "source": "auto"}
+    undecided = {"1.00-5.00": "open", "7.00-9.00": "open"}
+    assert moment_status(both, {}) == moment_status(both, undecided) == "accepted"
+    assert moment_status(auto, {}) == moment_status(auto, undecided) == "open"
+    assert moment_status(both, {"1.00-5.00": "rejected"}) == "rejected"
+
+
 def test_json_export_carries_the_verdicts_and_the_reviewed_figures(reviewed: Reviewed) -> None:
     doc = orjson.loads(_export(reviewed, "json"))
     assert doc["analysis"]["summary"]["moments"] == len(reviewed.kept) + 1  # as found

@@ -32,7 +32,9 @@ def test_moments_csv_and_tsv(recorded: Recorded) -> None:
         table = [dict(zip(MOMENT_COLUMNS, row, strict=True)) for row in rows[1:]]
         assert [float(r["start"]) for r in table] == [m["start"] for m in moments]
         assert [r["dimensions"] for r in table] == [";".join(m["dimensions"]) for m in moments]
-        assert [r["verdict"] for r in table] == ["accepted"] + [""] * (len(moments) - 1)
+        default = {"auto": "open", "both": "accepted", "manual": "marked"}
+        expected = ["accepted"] + [default[m["source"]] for m in moments[1:]]
+        assert [r["verdict"] for r in table] == expected  # as the JSON and the note say
         assert {r["client"] for r in table} == {CLIENT}
         assert float(table[0]["duration"]) == pytest.approx(moments[0]["end"] - moments[0]["start"])
 

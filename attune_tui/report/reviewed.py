@@ -23,13 +23,15 @@ def moment_status(moment: Mapping[str, Any], verdicts: Mapping[str, str]) -> str
     """'accepted', 'rejected', 'open' (not reviewed) or 'marked', as the review screen has it.
 
     A moment only the therapist marked is their own mark, never given a verdict; one the
-    therapist's mark confirmed ('both') counts as accepted until it is reviewed otherwise.
+    therapist's mark confirmed ('both') counts as accepted until it is reviewed otherwise, and
+    again once un-decided.
     """
     source = moment.get("source", "auto")
     if source == "manual":
         return MARKED
     default = "accepted" if source == "both" else "open"
-    return verdicts.get(moment_key(moment["start"], moment["end"]), default)
+    verdict = verdicts.get(moment_key(moment["start"], moment["end"]), default)
+    return default if verdict == "open" else verdict  # un-deciding returns to the default
 
 
 def counted_moments(

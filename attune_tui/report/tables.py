@@ -19,7 +19,6 @@ from attune_tui.model.session import CheckIn
 from attune_tui.report.reviewed import MARKED, moment_status
 from attune_tui.report.text import clock, leader_name, span
 from attune_tui.store import SessionData
-from attune_tui.store.observations import moment_key
 from attune_tui.wording import (
     AUTO_CATEGORY,
     AUTO_LABELS,
@@ -39,8 +38,9 @@ OTHER = "other"
 
 
 def moment_verdict(moment: Mapping[str, Any], verdicts: Mapping[str, str]) -> str:
-    """'accepted', 'rejected' or '' (not reviewed) for an analysis moment."""
-    return verdicts.get(moment_key(moment["start"], moment["end"]), "")
+    """'accepted', 'rejected', 'open' (not reviewed) or 'marked' (the therapist's own mark):
+    the status the screen, the note and the JSON give, so no table disagrees with them."""
+    return moment_status(moment, verdicts)
 
 
 READABLE_MOMENT_HEADER = (

@@ -20,6 +20,7 @@ from attune_tui.analysis.offline import JSON_VERSION
 from attune_tui.analyze import BREATH_CODE
 from attune_tui.model.observation import Observation
 from attune_tui.model.preset import Preset
+from attune_tui.report.reviewed import MARKED, moment_status
 from attune_tui.review.columns import FloatArray
 from attune_tui.store.observations import moment_key
 from attune_tui.store.store import ANALYSIS
@@ -165,9 +166,9 @@ def _phrases(rows: Sequence[Mapping[str, Any]], player: str) -> Spans:
 
 def _moment(row: Mapping[str, Any], verdicts: Mapping[str, str]) -> MomentBand:
     start, end, source = float(row["start"]), float(row["end"]), str(row.get("source", "auto"))
-    # The therapist's own mark already confirms a moment found in the MIDI ("both").
-    default = {"manual": "manual", "both": "accepted"}.get(source, "open")
-    verdict = default if source == "manual" else verdicts.get(moment_key(start, end), default)
+    # As every export has it; the timeline names the therapist's own moments "manual".
+    status = moment_status(row, verdicts)
+    verdict = "manual" if status == MARKED else status
     return MomentBand(
         start=start,
         end=end,
