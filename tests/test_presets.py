@@ -71,6 +71,27 @@ BROKEN = [
         5,
     ),
     (
+        "the pause key",
+        'title = "x"\n' + GOOD_CODE.replace('key = "t"', 'key = "f5"'),
+        "codes[0].key (code 'tempo')",
+        "key 'f5' is reserved by the live screen",
+        5,
+    ),
+    (
+        "upper-case key",
+        'title = "x"\n' + GOOD_CODE.replace('key = "t"', 'key = "T"'),
+        "codes[0].key (code 'tempo')",
+        "f1-f12: use 't'",
+        5,
+    ),
+    (
+        "no such function key",
+        'title = "x"\n' + GOOD_CODE.replace('key = "t"', 'key = "f13"'),
+        "codes[0].key (code 'tempo')",
+        "is not a single lower-case letter",
+        5,
+    ),
+    (
         "bad kind",
         'title = "x"\n' + GOOD_CODE + 'kind = "toggle"\n',
         "codes[0].kind (code 'tempo')",

@@ -15,8 +15,8 @@ from typing import Annotated, Any, TypeVar
 from pydantic import AfterValidator, BaseModel, ModelWrapValidatorHandler, ValidationError
 from pydantic_core import InitErrorDetails, PydanticCustomError
 
-RESERVED_KEYS = frozenset({"backspace", "escape", "enter", "tab", "space", "?"})
-"""Keys the live screen keeps for itself: undo, cancel, confirm, focus, pedal, help."""
+RESERVED_KEYS = frozenset({"backspace", "escape", "enter", "tab", "space", "?", "f5"})
+"""Keys the live screen keeps for itself: undo, cancel, confirm, focus, pedal, help, pause."""
 
 _KEY_NAMES = frozenset(string.ascii_lowercase + string.digits + ",.;'[]-=`\\")
 
@@ -66,9 +66,13 @@ def pressable_key(value: str) -> str:
     some keys for itself, so one of those could never log the code or pick the choice."""
     if value in RESERVED_KEYS:
         raise ValueError(f"key {value!r} is reserved by the live screen; pick another")
-    if value not in _KEY_NAMES and not (value.startswith("f") and value[1:].isdigit()):
+    function = value.startswith("f") and value[1:].isdigit() and 1 <= int(value[1:]) <= 12
+    if value not in _KEY_NAMES and not function:
+        lower = value.lower()
+        hint = f": use {lower!r}" if lower in _KEY_NAMES else ", e.g. 't' or 'f6'"
         raise ValueError(
-            f"key {value!r} is not a single lower-case letter, digit, punctuation key or f1-f12"
+            f"key {value!r} is not a single lower-case letter, digit, punctuation key or "
+            f"f1-f12{hint}"
         )
     return value
 
