@@ -164,6 +164,23 @@ async def test_a_note_typed_straight_after_its_key_keeps_every_character(store: 
     ]  # fmt: skip
 
 
+async def test_a_note_prompt_shows_the_time_the_note_is_saved_at(store: Store) -> None:
+    app = AttuneApp(store, start=LiveRequest(client="C-014"))  # free improvisation: 300 ms lag
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, LiveScreen)
+        code = screen.preset.by_code()["note"]
+        screen._open_note(code, screen.live.resumed_at + 10.1)  # pressed at 00:10.1
+        await pilot.pause()
+        assert "Note at 00:09" in screen.query_one("#note", Input).placeholder
+        await pilot.press(*"sang", "enter")
+        await pilot.pause()
+        session_id = screen.live.session.id
+    (note,) = [o for o in store.load(session_id).observations if o.code == "note"]
+    assert 9.0 <= note.t < 10.0
+
+
 async def test_ctrl_e_while_typing_a_note_saves_it_and_ends(store: Store) -> None:
     app = AttuneApp(store, start=LiveRequest(client="C-019"))
     async with app.run_test(size=SIZE) as pilot:

@@ -352,7 +352,8 @@ class LiveScreen(Screen[None]):
         self._note = (code, t)
         note = self.query_one("#note", Input)
         note.value = ""
-        note.placeholder = f"{code.label} at {clock_text(t)} (enter saves, escape cancels)"
+        at = clock_text(self.logger.stamp(t))  # the time it is saved at, lag taken off
+        note.placeholder = f"{code.label} at {at} (enter saves, escape cancels)"
         note.display = True
         note.focus()
 
