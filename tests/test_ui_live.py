@@ -315,6 +315,19 @@ async def test_a_session_lost_in_its_checkin_is_offered_as_ended(store: Store) -
     assert session.status == "recovered" and 75.0 <= session.duration_s < 76.0
 
 
+async def test_a_refused_client_code_is_shown_whole_at_80_columns(store: Store) -> None:
+    app = AttuneApp(store)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        await pilot.press("a", *"Anna Smith", "enter")
+        await pilot.pause()
+        status = app.screen.query_one("#home-status")
+        message = str(status.render())
+        assert "contains a space" in message
+        assert status.size.height >= 2  # wrapped, not cut at the edge
+        assert status.content_region.width * status.content_region.height >= len(message)
+
+
 async def test_home_adds_client_and_starts_session(store: Store) -> None:
     app = AttuneApp(store)
     async with app.run_test(size=SIZE) as pilot:

@@ -44,7 +44,7 @@ class HomeScreen(Screen[None]):
         with Horizontal():
             with Vertical(id="clients-pane"):
                 yield OptionList(id="clients")
-                yield Input(id="new-client", placeholder="New client code, e.g. C-014")
+                yield Input(id="new-client", placeholder="code, e.g. C-014")
             yield DataTable(id="sessions", cursor_type="row")
         yield Static(id="home-status")
         yield Footer()
