@@ -30,7 +30,7 @@ from attune_tui.store.observations import moment_key
 from attune_tui.ui.app import AttuneApp, LiveRequest
 from attune_tui.ui.screens.home import HomeScreen
 from attune_tui.ui.screens.review import ReviewScreen
-from attune_tui.ui.widgets.review_dialogs import ExportDialog, ObservationDialog
+from attune_tui.ui.widgets.review_dialogs import ExportDialog, ObservationDialog, ObservationEdit
 
 SIZE = (160, 50)
 DEMO = Path(__file__).parent.parent / "attune_tui" / "data" / "demo.mid"
@@ -465,3 +465,26 @@ async def test_summary_pane_leaves_a_rejected_moment_out(store: Store, session_i
         after = str(screen.query_one("#review-summary", Static).render())
         assert "1 moment rejected in review is left out" in after
         assert before.splitlines()[0] != after.splitlines()[0]
+
+
+async def test_a_state_added_or_edited_over_another_of_its_group_is_refused(
+    store: Store, session_id: str
+) -> None:
+    app = review_app(store, session_id)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await opened(app, pilot)
+        screen._added(ObservationEdit("leading", 65.0, 70.0, {}, ""))  # inside Matching 60-75
+        screen._added(ObservationEdit("matching", 50.0, 62.0, {}, ""))  # over its start
+        await pilot.pause()
+        refused = [n.message for n in app._notifications if "would overlap" in n.message]
+        assert refused[0].startswith("Leading would overlap Matching (01:00.0-01:15.0): states")
+        assert len(refused) == 2
+        screen._added(ObservationEdit("leading", 75.0, 80.0, {}, ""))  # where Matching ends
+        await pilot.pause()
+        (leading,) = [o for o in screen.timeline.timeline.observations if o.code == "leading"]
+        screen._changed(leading, ObservationEdit("leading", 74.0, 80.0, {}, ""))
+        await pilot.pause()
+    states = [
+        (o.code, o.t, o.end) for o in store.load(session_id).observations if o.kind == "state"
+    ]
+    assert states == [("matching", 60.0, 75.0), ("leading", 75.0, 80.0)]

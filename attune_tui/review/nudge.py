@@ -71,3 +71,32 @@ def nudged(
         edge, at = (low_name, low) if seconds < 0 else (high_name, high or 0.0)
         note = f"Moved only {abs(step):.2f} s, as far as {edge} ({seconds_text(at)})."
     return Nudge(fields, note)
+
+
+def clash(
+    code: str,
+    start: float,
+    end: float | None,
+    group: Sequence[Observation],
+    labels: Mapping[str, str] | None = None,
+    own_id: str | None = None,
+) -> str:
+    """Why a state at [start, end) may not be stored: it would overlap another state of its
+    exclusive group (an open state runs on to the end). Empty when it may.
+
+    Adding or editing in review must keep the rule live logging keeps (one stops the other),
+    or time in state would count the overlap twice."""
+    names = labels or {}
+    high = end if end is not None else float("inf")
+    for other in group:
+        other_high = other.end if other.end is not None else float("inf")
+        if other.id == own_id or not (start < other_high - EPS and other.t < high - EPS):
+            continue
+        other_name = names.get(other.code, other.code)
+        until = seconds_text(other.end) if other.end is not None else "on"
+        return (
+            f"{names.get(code, code)} would overlap {other_name} ({seconds_text(other.t)}-"
+            f"{until}): states of one group take turns; change the times, or those of "
+            f"{other_name} first."
+        )
+    return ""

@@ -36,7 +36,7 @@ from attune_tui.model.preset import Preset
 from attune_tui.review.details import moment_rows, observation_rows, seconds_text
 from attune_tui.review.exports import export_dir, formats, write_export
 from attune_tui.review.navigate import next_moment, next_observation
-from attune_tui.review.nudge import nudged
+from attune_tui.review.nudge import clash, nudged
 from attune_tui.review.summary import review_sentences
 from attune_tui.review.timeline import Timeline, build_timeline, saved_analysis
 from attune_tui.store import LiveSession, SessionData
@@ -344,6 +344,8 @@ class ReviewScreen(Screen[None]):
         code = self.preset.by_code().get(edit.code)
         preset_kind = code.kind if code is not None else "point"
         kind: ObservationKind = "note" if preset_kind == "text" else preset_kind
+        if kind == "state" and self._refused(edit.code, edit.t, edit.end):
+            return
         obs = self._edit(
             lambda editor: editor.add(
                 edit.code, edit.t, kind=kind, modifiers=edit.modifiers, text=edit.text,
@@ -377,6 +379,8 @@ class ReviewScreen(Screen[None]):
             fields["modifiers"] = edit.modifiers
         if edit.text != obs.text:
             fields["text"] = edit.text
+        if obs.kind == "state" and self._refused(obs.code, edit.t, edit.end, obs.id):
+            return
         if fields:
             self._edit(lambda editor: editor.update(obs.id, source="edit", **fields))
             self._edited(obs.code)
@@ -400,8 +404,18 @@ class ReviewScreen(Screen[None]):
 
     def _group_of(self, obs: Observation) -> list[Observation]:
         """The states of `obs`'s exclusive group, which a moved state must not overlap."""
-        group = self.preset.group_of(obs.code) if obs.kind == "state" else frozenset()
+        return self._states_of(obs.code) if obs.kind == "state" else []
+
+    def _states_of(self, code: str) -> list[Observation]:
+        group = self.preset.group_of(code) or {code}  # a state never overlaps itself either
         return [o for o in self.timeline.timeline.observations if o.code in group]
+
+    def _refused(self, code: str, start: float, end: float | None, own: str = "") -> bool:
+        """Refuse (and say why) a state added or edited over another of its group."""
+        why = clash(code, start, end, self._states_of(code), self.preset.labels(), own or None)
+        if why:
+            self.notify(why, severity="warning", timeout=8)
+        return bool(why)
 
     def action_delete(self) -> None:
         obs = self.selected_observation()
