@@ -168,6 +168,27 @@ def test_corrupt_record_is_named_left_untouched_rest_usable(store: Store) -> Non
         store.load(bad.session.id)
 
 
+def test_a_missing_or_mistyped_record_says_what_is_wrong_and_what_to_do(store: Store) -> None:
+    gone = store.start_session("C-001", "free-improvisation", [])
+    gone.close()
+    (gone.folder / "session.json").unlink()
+    (store.sessions_dir / "stray").mkdir()
+    typed = store.start_session("C-002", "free-improvisation", [])
+    typed.close()
+    record = typed.folder / "session.json"
+    text = record.read_text(encoding="utf-8")
+    text = text.replace('"status": "live"', '"status": 5').replace(
+        '"duration_s": 0.0', '"duration_s": "long"'
+    )
+    record.write_text(text, encoding="utf-8")
+    _, problems = store.sessions()
+    missing = [p for p in problems if "is missing" in p]
+    assert len(missing) == 2 and all("restore it from a backup, or move" in p for p in missing)
+    (mistyped,) = [p for p in problems if str(record) in p]
+    assert "field 'status'" in mistyped and "field 'duration_s'" in mistyped  # every field
+    assert record.read_text(encoding="utf-8") == text
+
+
 def test_orphaned_session_is_found_and_recovered(store: Store, tmp_path: Path) -> None:
     child = textwrap.dedent(
         f"""

@@ -245,6 +245,9 @@ def write_record(folder: Path, session: Session) -> None:
 
 def read_record(folder: Path) -> Session:
     path = folder / RECORD
+    fix = f"restore it from a backup, or move {folder.name} out of {folder.parent}"
+    if not path.exists():
+        raise StoreError(f"{path} is missing: {folder.name} is not a readable session; {fix}")
     try:
         with TinyDB(path, storage=AtomicJSONStorage) as db:
             rows = db.table("session").all()
@@ -253,15 +256,14 @@ def read_record(folder: Path) -> Session:
     except OSError as exc:
         raise StoreError(f"cannot read {path}: {exc.strerror}") from None
     if not rows:
-        raise StoreError(f"{path} holds no session record; it was left untouched")
+        raise StoreError(f"{path} holds no session record; it was left untouched: {fix}")
     try:
         return Session.model_validate(rows[0])
     except ValidationError as exc:
-        first = exc.errors()[0]
-        where = ".".join(str(p) for p in first["loc"])
-        raise StoreError(
-            f"{path}: field {where!r}: {first['msg']}; the file was left untouched"
-        ) from None
+        fields = "; ".join(
+            f"field {'.'.join(str(p) for p in e['loc'])!r}: {e['msg']}" for e in exc.errors()
+        )
+        raise StoreError(f"{path}: {fields}; the file was left untouched: {fix}") from None
 
 
 def _missing(path: Path, session: Session) -> list[str]:
