@@ -71,8 +71,16 @@ def build_parser() -> argparse.ArgumentParser:
     sessions.add_argument("--client", help="only this client's sessions")
     sessions.set_defaults(handler=_sessions)
 
-    clients = sub.add_parser("clients", help="list clients, or add one", parents=[common])
-    clients.add_argument("add", nargs="?", metavar="CODE", help="add a client code")
+    clients = sub.add_parser(
+        "clients",
+        help="list clients, or add one",
+        description="`attune clients` lists clients; `attune clients add C-015` adds one"
+        " (`attune clients C-015` does the same).",
+        parents=[common],
+    )
+    clients.add_argument(
+        "words", nargs="*", metavar="add CODE", help="add the client code CODE, e.g. add C-015"
+    )
     clients.set_defaults(handler=_clients)
 
     review = sub.add_parser("review", help="open the review screen of a session", parents=[common])
@@ -92,9 +100,15 @@ def build_parser() -> argparse.ArgumentParser:
     export.add_argument(
         "--redact",
         action="store_true",
-        help="drop free text; replace the client code and session id; keep only the year",
+        help="drop free text; replace the client code (--all: CLIENT-1, CLIENT-2, ... one per"
+        " client) and the session id; keep only the year",
     )
-    export.add_argument("--out", type=Path, help="output file (default: standard output)")
+    export.add_argument(
+        "--out",
+        type=Path,
+        help="output file, created owner-only (0600); default: standard output, where a shell"
+        " redirect creates the file with the shell's mode (often 0644, readable by others)",
+    )
     export.set_defaults(handler=_export)
 
     presets = sub.add_parser(
@@ -144,13 +158,10 @@ def _home(args: argparse.Namespace) -> int:
 
 
 def _session_start(args: argparse.Namespace) -> int:
-    from attune_tui.model.client import validate_client_code
     from attune_tui.ui.app import LiveRequest, run_app
 
-    try:
-        client = validate_client_code(args.client)
-    except ValueError as exc:
-        raise AttuneError(f"--client: {exc}") from None
+    client = _client_code(args.client)
+    _load_preset(args.preset)  # an unknown preset names the known ones, before any screen
     _check_replay(args)
     request = LiveRequest(
         client=client,
@@ -190,6 +201,16 @@ def _demo(args: argparse.Namespace) -> int:
     return run_app(_store(args), start=request)
 
 
+def _client_code(value: str) -> str:
+    """A `--client` code, upper-cased, or why it is refused (a name is not a code)."""
+    from attune_tui.model.client import validate_client_code
+
+    try:
+        return validate_client_code(value)
+    except ValueError as exc:
+        raise AttuneError(f"--client: {exc}") from None
+
+
 def _check_replay(args: argparse.Namespace) -> None:
     """A bad `--replay` file or `--speed` is refused before any screen opens or session starts."""
     from attune_tui.midi.replay import check_speed, load_events
@@ -209,11 +230,16 @@ def _review(args: argparse.Namespace) -> int:
 
 def _sessions(args: argparse.Namespace) -> int:
     store = _store(args)
-    sessions, problems = store.sessions(args.client)
+    client = None if args.client is None else _client_code(args.client)
+    sessions, problems = store.sessions(client)
     for problem in problems:
         print(f"warning: {problem}", file=sys.stderr)
-    if not sessions:
+    if not sessions and client is None:
         print("no sessions yet: start one with `attune session start --client C-001`")
+        return 0
+    if not sessions and client is not None:
+        _check_known(store, client, bool(problems))
+        print(f"no sessions for {client}")
         return 0
     orphans = {s.id for s in store.orphaned()}
     print(f"{'session':<30} {'client':<10} {'preset':<26} {'status':<10} {'minutes':>7}")
@@ -226,14 +252,50 @@ def _sessions(args: argparse.Namespace) -> int:
     return 0
 
 
+_LISTED = 12  # client codes named in a message; `attune clients` lists them all
+
+
+def _check_known(store: Store, client: str, unreadable: bool) -> None:
+    """A code no client has is most likely mistyped: say so, and which codes there are.
+
+    When the client list or a session record cannot be read, the client may exist after all,
+    so nothing is claimed (the warnings already name the damaged files).
+    """
+    from attune_tui.errors import StoreError
+
+    try:
+        known = [c.code for c in store.clients()]
+    except StoreError as exc:
+        print(f"warning: {exc}", file=sys.stderr)
+        return
+    if client in known or unreadable:
+        return
+    listed = ", ".join(known[:_LISTED]) + (", ..." if len(known) > _LISTED else "")
+    hint = (
+        f"known clients: {listed} (see `attune clients`)" if known else "there are no clients yet"
+    )
+    raise AttuneError(f"no sessions for {client}: {client} is not a known client; {hint}")
+
+
 def _clients(args: argparse.Namespace) -> int:
     store = _store(args)
-    if args.add:
+    words: list[str] = args.words
+    if words[:1] == ["add"]:
+        words = words[1:]
+        if not words:
+            raise AttuneError(
+                "clients add: give the client code to add, e.g. `attune clients add C-015`"
+            )
+    if len(words) > 1:
+        raise AttuneError(
+            f"clients: add one client at a time, e.g. `attune clients add {words[0]}`"
+        )
+    if words:
         known = {c.code for c in store.clients()}
         try:
-            client = store.add_client(args.add)
+            client = store.add_client(words[0])
         except ValueError as exc:
-            raise AttuneError(str(exc)) from None
+            raise AttuneError(f"clients add: {exc}") from None
         print(
             f"{client.code} is already a client" if client.code in known else f"added {client.code}"
         )
@@ -247,12 +309,21 @@ def _clients(args: argparse.Namespace) -> int:
     return 0
 
 
+_BINARY_FORMATS = {"mid": ".mid"}  # formats that are not text, with their file name ending
+
+
 def _export(args: argparse.Namespace) -> int:
     from attune_tui.report.export import export_all, export_session
 
     def warn(message: str) -> None:
         print(f"warning: {message}", file=sys.stderr)
 
+    if args.out is None and args.format in _BINARY_FORMATS and sys.stdout.isatty():
+        raise AttuneError(
+            f"export: --format {args.format} is binary and would be written onto the terminal:"
+            f" give --out FILE (e.g. --out session{_BINARY_FORMATS[args.format]}),"
+            " which is created owner-only"
+        )
     store = _store(args)
     if args.all:
         if args.session:
@@ -268,6 +339,7 @@ def _export(args: argparse.Namespace) -> int:
 
 def _write_out(payload: bytes, out: Path | None) -> None:
     if out is None:
+        _warn_if_shared_stdout()
         sys.stdout.buffer.write(payload)
         sys.stdout.flush()
         return
@@ -275,6 +347,24 @@ def _write_out(payload: bytes, out: Path | None) -> None:
 
     write_atomic(out, payload)
     print(f"wrote {out}", file=sys.stderr)
+
+
+def _warn_if_shared_stdout() -> None:
+    """A redirect (`> note.md`) makes the file with the shell's mode, often 0644: clinical
+    data then lies readable by every account on the machine, which `--out` would not allow."""
+    import os
+    import stat
+
+    try:
+        mode = os.fstat(sys.stdout.fileno()).st_mode
+    except (OSError, ValueError):  # no file descriptor (captured, closed): nothing to check
+        return
+    if stat.S_ISREG(mode) and mode & 0o044:
+        print(
+            f"warning: standard output is a file readable by others (mode"
+            f" {stat.S_IMODE(mode):04o}); for an owner-only file use --out FILE instead",
+            file=sys.stderr,
+        )
 
 
 def _presets(args: argparse.Namespace) -> int:

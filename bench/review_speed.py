@@ -27,12 +27,13 @@ from pathlib import Path
 from typing import Any
 
 from attune_tui.analysis.notes import Note
-from attune_tui.analyze import ANALYSIS, save_analysis, session_analysis
+from attune_tui.analyze import save_analysis, session_analysis
 from attune_tui.midi.events import RawEvent
 from attune_tui.midi.journal import JournalWriter
 from attune_tui.model.session import CheckIn
 from attune_tui.presets import load_all
 from attune_tui.store import Store
+from attune_tui.store.store import ANALYSIS
 from attune_tui.ui.app import AttuneApp
 from attune_tui.ui.screens.review import ReviewScreen
 from attune_tui.ui.widgets.timeline import TimelineView

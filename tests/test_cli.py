@@ -178,3 +178,99 @@ def test_export_into_a_missing_folder_says_which(
     err = capsys.readouterr().err
     assert f"there is no folder {out.parent}; create it first" in err
     assert "previous version" not in err
+
+
+def test_clients_add_as_the_readme_writes_it(
+    store: Store, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """`attune clients add C-015` used to fail: "unrecognized arguments"."""
+    assert main(["clients", "add", "c-015"]) == 0
+    assert main(["clients", "C-016"]) == 0  # the short form still adds
+    assert main(["clients"]) == 0
+    out = capsys.readouterr().out.splitlines()
+    assert out[:2] == ["added C-015", "added C-016"]
+    assert [line.split()[0] for line in out[2:]] == ["C-015", "C-016"]
+
+
+@pytest.mark.parametrize(
+    ("words", "said"),
+    [
+        (["clients", "add"], "clients add: give the client code to add"),
+        (["clients", "C-015", "C-016"], "add one client at a time"),
+        (["clients", "add", "Jane"], "looks like a name"),
+    ],
+)
+def test_clients_add_without_a_code_says_how(
+    store: Store, words: list[str], said: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """`attune clients add` used to say "client code 'add' looks like a name"."""
+    assert main(words) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("attune: ") and err.count("\n") == 1 and said in err, err
+    assert "'add'" not in err and store.clients() == []
+
+
+def test_an_unknown_preset_is_refused_before_the_screen_opens(
+    store: Store, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """It used to open the app, show a toast and exit 0."""
+    opened: list[object] = []
+
+    def run_app(*args: object, **kwargs: object) -> int:
+        opened.append(args)
+        return 0
+
+    monkeypatch.setattr("attune_tui.ui.app.run_app", run_app)
+    assert main(["session", "start", "--client", "C-015", "--preset", "nope"]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("attune: ") and err.count("\n") == 1, err
+    assert "nope: preset: no preset of that name; known presets: anger-to-calm," in err
+    assert not opened and store.sessions() == ([], [])
+    assert main(["session", "start", "--client", "C-015"]) == 0  # a known preset still opens
+    assert len(opened) == 1
+
+
+def test_sessions_of_a_client_without_any(store: Store, capsys: pytest.CaptureFixture[str]) -> None:
+    """It used to say "no sessions yet: start one with ..." whatever the client."""
+    _filled(store)
+    store.add_client("C-015")
+    assert main(["sessions", "--client", "c-015"]) == 0
+    assert capsys.readouterr().out == "no sessions for C-015\n"
+    assert main(["sessions", "--client", "C-999"]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("attune: no sessions for C-999: C-999 is not a known client"), err
+    assert "C-014, C-015" in err and "`attune clients`" in err and err.count("\n") == 1
+    assert main(["sessions", "--client", "Jane Doe"]) == 2
+    assert "--client: client code 'Jane Doe' contains a space" in capsys.readouterr().err
+
+
+def test_binary_export_is_not_dumped_on_a_terminal(
+    store: Store, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """`--format mid` without --out used to write MIDI bytes onto the terminal."""
+    session_id = _filled(store)
+    monkeypatch.setattr(sys.stdout, "isatty", lambda: True)
+    assert main(["export", session_id, "--format", "mid"]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("attune: export: --format mid") and err.count("\n") == 1, err
+    assert "--out FILE" in err
+    assert main(["export", session_id, "--format", "md"]) == 0  # text may go to a terminal
+    assert "# Session note" in capsys.readouterr().out
+
+
+def test_export_to_a_file_others_can_read_warns(store: Store, tmp_path: Path) -> None:
+    """A shell redirect makes the file with the shell's mode, not attune's 0600."""
+    session_id = _filled(store)
+    command = [sys.executable, "-m", "attune_tui", "export", session_id, "--format", "md"]
+    shared, private = tmp_path / "shared.md", tmp_path / "private.md"
+    for path, mode in ((shared, 0o644), (private, 0o600)):
+        path.touch()
+        path.chmod(mode)
+        with path.open("wb") as out:
+            result = subprocess.run(command, stdout=out, stderr=subprocess.PIPE, check=False)
+        assert result.returncode == 0 and b"# Session note" in path.read_bytes()
+        warned = result.stderr.decode()
+        if path is shared:
+            assert "readable by others (mode 0644)" in warned and "--out FILE" in warned
+        else:
+            assert warned == ""

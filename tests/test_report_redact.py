@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+import csv
+import io
+from datetime import UTC, datetime, timedelta
+
 import pytest
 from test_report_fixtures import CLIENT, NAME, NOTE, SUMMARY, Recorded, record_session
 
 from attune_tui.report.export import FORMATS, export_all, export_session
+from attune_tui.store import Store
 
 
 @pytest.fixture(scope="module")
@@ -57,3 +62,29 @@ def test_redaction_keeps_the_review_verdicts(recorded: Recorded) -> None:
 def test_all_sessions_table_redacted(recorded: Recorded) -> None:
     text = export_all(recorded.store, "csv", redact=True).decode("utf-8")
     assert not [word for word in forbidden(recorded) if word in text]
+
+
+def test_all_sessions_table_keeps_clients_apart(store: Store) -> None:
+    """Every client used to become the same CLIENT, so rows of two clients looked alike."""
+    day = datetime(2025, 3, 14, 10, 0, tzinfo=UTC)
+    for n, code in enumerate(["C-014", "C-200", "C-014", "B-7"]):
+        live = store.start_session(code, "free-improvisation", [])
+        live.add("tempo", 1.0)
+        live.add("note", 2.0, kind="note", text=f"{NAME} sang")
+        session = live.end(None)
+        live.close()
+        store.save_session(session.model_copy(update={"started_at": day + timedelta(days=n)}))
+    text = export_all(store, "csv", redact=True).decode("utf-8")
+    rows = list(csv.DictReader(io.StringIO(text)))
+    pairs = sorted({(r["session"], r["client"]) for r in rows})
+    assert pairs == [
+        ("session-1", "CLIENT-1"),
+        ("session-2", "CLIENT-2"),
+        ("session-3", "CLIENT-1"),
+        ("session-4", "CLIENT-3"),
+    ]
+    assert {r["text"] for r in rows} == {"", "[redacted]"}
+    leaks = ["C-014", "C014", "C-200", "B-7", NAME, "2025-03", "20250314"]
+    assert not [word for word in leaks if word in text]
+    plain = export_all(store, "csv").decode("utf-8")  # the check above can fail
+    assert "C-014" in plain and "B-7" in plain and NAME in plain

@@ -252,13 +252,25 @@ def export_filename(session: Session, fmt: str, redact: bool = False) -> str:
 
 
 def export_all(store: Store, fmt: str, redact: bool = False, warn: Warn = _ignore) -> bytes:
-    """One tidy table of every observation of every session (for R, pandas, DuckDB)."""
+    """One tidy table of every observation of every session (for R, pandas, DuckDB).
+
+    Redacted, each client keeps one pseudonym through the table (`CLIENT-1`, `CLIENT-2`, ...),
+    so rows of different clients stay apart, as an analysis across sessions needs.
+    """
+    from attune_tui.report.redact import ClientPseudonyms
+
     if fmt not in ("csv", "tsv"):
         raise AttuneError("export --all writes one table: use --format csv or --format tsv")
     sessions, unreadable = store.sessions()
     for problem in unreadable:
         warn(f"{problem}; left out of the table")
+    pseudonym = ClientPseudonyms()
     rows: list[list[str]] = []
-    for index, session in enumerate(sorted(sessions, key=lambda s: s.started_at), start=1):
-        rows.extend(observation_rows(prepared(_loaded(store, session.id, warn), redact, index)))
+    ordered = sorted(sessions, key=lambda s: (s.started_at, s.id))
+    for index, session in enumerate(ordered, start=1):
+        data = prepared(_loaded(store, session.id, warn), redact, index)
+        if redact:
+            renamed = data.session.model_copy(update={"client": pseudonym(session.client)})
+            data = SessionData(renamed, data.log, data.folder, data.problems)
+        rows.extend(observation_rows(data))
     return delimited(rows, OBSERVATION_COLUMNS, "," if fmt == "csv" else "\t")

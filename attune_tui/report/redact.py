@@ -3,6 +3,10 @@
 Free text is dropped (it may name people), the client code is replaced, and dates are cut to
 the year (HIPAA Safe Harbor removes every element of a date except the year). Session ids carry
 the date and the code, so they are replaced too.
+
+One session alone is `CLIENT`. A table of many sessions gives each client its own pseudonym
+(`CLIENT-1`, `CLIENT-2`, ... in order of first appearance), so research can still tell the
+clients apart and follow one across sessions, without learning who they are.
 """
 
 from __future__ import annotations
@@ -27,6 +31,20 @@ def redact_session(session: Session, index: int = 1) -> Session:
             "midi_ports": [],
         }
     )
+
+
+class ClientPseudonyms:
+    """Pseudonyms for the clients of one export, numbered in order of first appearance.
+
+    The numbers are made afresh for each export and derived from nothing but that order, so a
+    pseudonym cannot be turned back into a code.
+    """
+
+    def __init__(self) -> None:
+        self._names: dict[str, str] = {}
+
+    def __call__(self, code: str) -> str:
+        return self._names.setdefault(code, f"{REDACTED_CLIENT}-{len(self._names) + 1}")
 
 
 def redact_observation(obs: Observation) -> Observation:
