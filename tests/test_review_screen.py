@@ -136,6 +136,8 @@ async def test_a_short_terminal_keeps_the_panes_and_scrolls_the_lanes(
         screen = await opened(app, pilot)
         box = screen.query_one("#review-timeline-box")
         assert screen.query_one("#review-summary-pane").size.height >= 4  # inside its border
+        head = screen.query_one("#review-head", Static)
+        assert head.size.height == 2 and "s/col)" in str(head.render())  # wrapped, not cut
         await pilot.press("down")
         await pilot.pause()
         assert box.scroll_y > 0
