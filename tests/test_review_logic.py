@@ -152,6 +152,19 @@ def test_timeline_without_analysis(preset: Preset) -> None:
     assert len(timeline.tempo["client"].t) == 0
 
 
+def test_ticks_show_the_key_so_codes_of_one_lane_differ(preset: Preset) -> None:
+    observations = [
+        obs("a", 1.0, "matching", kind="state", end=5.0),
+        obs("b", 6.0, "mirroring", kind="state", end=9.0),
+        obs("c", 12.0, "tempo_change", source="auto", player="client"),
+    ]
+    lanes = {
+        lane.category: lane for lane in build_timeline(observations, {}, None, preset, 20.0).lanes
+    }
+    assert lanes["therapist move"].letters == ("H", "I")  # the keys h and i, not M and M
+    assert lanes[AUTO_CATEGORY].letters == ("T",)  # no key: its initial
+
+
 def test_initials() -> None:
     assert initials("breath-phrasing") == "BP"
     assert initials("tempo_change") == "TC"

@@ -76,7 +76,7 @@ class ObservationLane:
     category: str
     observations: tuple[Observation, ...]
     times: FloatArray
-    letters: tuple[str, ...]  # what each observation's tick shows: its code's first initial
+    letters: tuple[str, ...]  # what each observation's tick shows: its code's key or initial
     ids: frozenset[str]
     states: Spans
     state_ids: tuple[str, ...]
@@ -202,16 +202,20 @@ def _lanes(ordered: Sequence[Observation], preset: Preset) -> tuple[ObservationL
     for obs in ordered:
         if obs.code != BREATH_CODE:  # breath taps have their own lane
             by_category.setdefault(category_of(obs, preset), []).append(obs)
-    return tuple(_lane(category, items) for category, items in by_category.items())
+    # A tick shows the key that logs its code: keys are unique in a preset, so two codes of
+    # one lane never look alike (initials do: Matching and Mirroring). Codes without a
+    # single-character key (the analysis's own, f-keys) show their initials.
+    keys = {c.code: c.key.upper() for c in preset.codes if len(c.key) == 1}
+    return tuple(_lane(category, items, keys) for category, items in by_category.items())
 
 
-def _lane(category: str, items: list[Observation]) -> ObservationLane:
+def _lane(category: str, items: list[Observation], keys: Mapping[str, str]) -> ObservationLane:
     states = sorted((o for o in items if o.end is not None), key=lambda o: o.t)
     return ObservationLane(
         category=category,
         observations=tuple(items),
         times=np.array([o.t for o in items], dtype=np.float64),
-        letters=tuple(initials(o.code)[:1] or "•" for o in items),
+        letters=tuple(keys.get(o.code) or initials(o.code)[:1] or "•" for o in items),
         ids=frozenset(o.id for o in items),
         states=Spans(
             np.array([o.t for o in states], dtype=np.float64),
