@@ -7,7 +7,6 @@ that the order of things (journal closed, record written, lock released) lives i
 from __future__ import annotations
 
 import gc
-import tomllib
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from functools import partial
@@ -22,6 +21,8 @@ from attune_tui.model.session import CheckIn, Session
 from attune_tui.paths import config_dir, user_presets_dir
 from attune_tui.presets import load_all
 from attune_tui.store import LiveSession, Store
+from attune_tui.ui.keymap import FILE as KEYMAP_FILE
+from attune_tui.ui.keymap import Keymap, for_preset, read_keymap
 from attune_tui.ui.screens.home import HomeScreen
 from attune_tui.ui.screens.live import LiveScreen, MidiRequest
 from attune_tui.ui.screens.recover import RecoverScreen
@@ -60,6 +61,7 @@ class AttuneApp(App[int]):
         self.review = review
         self.presets, self.preset_failures = load_all(presets_dir)
         self.live: LiveSession | None = None
+        self.keymap = Keymap(KEYMAP_FILE)
 
     def get_system_commands(self, screen: Screen[object]) -> Iterable[SystemCommand]:
         """Every binding of the current screen is also a command (for those who prefer words)."""
@@ -141,6 +143,7 @@ class AttuneApp(App[int]):
         preset = self.preset(preset_name)
         request = self._midi_once()
         self.live = self.store.start_session(client, preset.name, list(request.midi))
+        self._use_keymap(for_preset(self.keymap, preset))
         self.push_screen(LiveScreen(self.live, preset, _midi_request(request)))
 
     def continue_session(self, session_id: str) -> None:
@@ -148,6 +151,7 @@ class AttuneApp(App[int]):
         preset = self.preset(data.session.preset)
         request = self._midi_once()
         self.live = self.store.continue_session(session_id)
+        self._use_keymap(for_preset(self.keymap, preset))
         self.push_screen(LiveScreen(self.live, preset, _midi_request(request)))
 
     def _midi_once(self) -> LiveRequest:
@@ -197,20 +201,15 @@ class AttuneApp(App[int]):
         gc.unfreeze()
 
     def _apply_keymap(self) -> None:
-        """`keymap.toml` in the config folder remaps bindings by id, e.g. `"live.undo" = "z"`."""
-        path = config_dir() / "keymap.toml"
-        if not path.is_file():
-            return
-        try:
-            keymap = tomllib.loads(path.read_text(encoding="utf-8"))
-        except (OSError, tomllib.TOMLDecodeError) as exc:
-            self.notify(f"{path}: {exc}; default keys kept", severity="warning", timeout=15)
-            return
-        bad = [k for k, v in keymap.items() if not isinstance(v, str)]
-        if bad:
-            self.notify(f"{path}: {bad[0]} must be a key name in quotes", severity="warning")
-            return
-        self.set_keymap({k: str(v) for k, v in keymap.items()})
+        """`keymap.toml` in the config folder remaps bindings by id, e.g. `"live.undo" = "z"`;
+        an entry with a problem is named and its binding keeps its default key."""
+        self.keymap = read_keymap(config_dir() / KEYMAP_FILE)
+        self._use_keymap(self.keymap)
+
+    def _use_keymap(self, keymap: Keymap) -> None:
+        for problem in keymap.problems:
+            self.notify(problem, severity="warning", timeout=15)
+        self.set_keymap(keymap.keys)
 
 
 def _midi_request(request: LiveRequest) -> MidiRequest | None:

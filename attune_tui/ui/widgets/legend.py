@@ -8,6 +8,8 @@ from textual.widgets import Static
 
 from attune_tui.model.preset import Preset
 
+PEDAL_BINDING = "live.pedal"
+
 
 class KeyLegend(Static):
     """Keys of the preset's codes; open states are highlighted, a pending modifier is listed."""
@@ -16,9 +18,19 @@ class KeyLegend(Static):
         super().__init__(**kwargs)  # type: ignore[arg-type]
         self.preset = preset
         self.border_title = "Keys"
+        self.pedal_key = ""
 
     def on_mount(self) -> None:
+        self.pedal_key = self._bound_key(PEDAL_BINDING)
         self.show(set())
+
+    def _bound_key(self, binding_id: str) -> str:
+        """The key the screen binds now: `keymap.toml` may have moved it from its default."""
+        return "/".join(
+            self.app.get_key_display(active.binding)
+            for active in self.screen.active_bindings.values()
+            if active.binding.id == binding_id
+        )
 
     def show(self, open_states: set[str]) -> None:
         table = Table.grid(padding=(0, 1))
@@ -33,6 +45,6 @@ class KeyLegend(Static):
             if code.modifier is not None:
                 label.append(" +", style="dim")
             table.add_row(code.key, label)
-        if self.preset.pedal_code:
-            table.add_row("space", Text(f"pedal: {self.preset.pedal_code}", style="dim"))
+        if self.preset.pedal_code and self.pedal_key:
+            table.add_row(self.pedal_key, Text(f"pedal: {self.preset.pedal_code}", style="dim"))
         self.update(table, layout=False)  # fills its pane: the size never changes

@@ -12,9 +12,10 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
+from textual.events import Key
 from textual.screen import ModalScreen
 from textual.widgets import Checkbox, Input, Label, OptionList, Static
-from textual.widgets.option_list import Option
+from textual.widgets.option_list import Option, OptionDoesNotExist
 
 from attune_tui.model.observation import ModifierValue, Observation
 from attune_tui.model.preset import Code, Preset
@@ -52,6 +53,27 @@ class TimeInput(Input):
         self.value = seconds_text(max(round(t + seconds, 1), 0.0))
 
 
+class KeyedOptionList(OptionList):
+    """Options picked by the key their label shows, as on the live screen (`3` for the third
+    choice), as well as by up/down. Only while the list has focus: the fields keep their keys."""
+
+    def __init__(self, *options: Option, keys: dict[str, str] | None = None, id: str) -> None:
+        super().__init__(*options, id=id)
+        self.choice_keys = keys or {}
+        """Key -> option id, for options whose id is not their key."""
+
+    def on_key(self, event: Key) -> None:
+        if event.character is None:
+            return
+        try:
+            index = self.get_option_index(self.choice_keys.get(event.character, event.character))
+        except OptionDoesNotExist:
+            return
+        self.highlighted = index
+        event.stop()
+        event.prevent_default()
+
+
 class ObservationDialog(ModalScreen[ObservationEdit | None]):
     """Add an observation at the cursor (pick its code) or edit one (time, modifier, text)."""
 
@@ -75,9 +97,10 @@ class ObservationDialog(ModalScreen[ObservationEdit | None]):
             yield Static(f"[b]{title}[/b]  tab: next field  ctrl+s: save  escape: cancel")
             if self.observation is None:
                 yield Label("Code")
-                yield OptionList(
+                yield KeyedOptionList(
                     *(Option(f"{c.key}  {c.label}  ({c.category})", id=c.code)
                       for c in self.preset.codes),
+                    keys={c.key: c.code for c in self.preset.codes},
                     id="obs-code",
                 )  # fmt: skip
             else:
@@ -87,7 +110,7 @@ class ObservationDialog(ModalScreen[ObservationEdit | None]):
             yield Label("End (a state's stop)", id="obs-end-label")
             yield TimeInput(self._end_text(), id="obs-end")
             yield Label("Modifier", id="obs-modifier-label")
-            yield OptionList(id="obs-modifier")
+            yield KeyedOptionList(id="obs-modifier")  # option ids are the choice keys
             yield Label("Text")
             text = self.observation.text if self.observation else ""
             yield Input(text, id="obs-text", select_on_focus=False)  # tab must not wipe it
