@@ -90,6 +90,7 @@ async def test_the_session_ends_at_ctrl_e_not_when_the_checkin_closes(store: Sto
     assert leading.end is not None and abs(leading.end - data.session.duration_s) < 0.001
     events = read_journal(data.folder / "midi.jsonl").events
     assert events and max(e.t for e in events) <= data.session.duration_s
+    assert data.session.midi_ports == ["replay:lead-follow.mid"]  # where the music came from
 
 
 async def test_findings_queued_when_the_checkin_closes_are_saved_not_refused(

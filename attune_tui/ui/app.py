@@ -142,7 +142,10 @@ class AttuneApp(App[int]):
     def start_session(self, client: str, preset_name: str) -> None:
         preset = self.preset(preset_name)
         request = self._midi_once()
-        self.live = self.store.start_session(client, preset.name, list(request.midi))
+        # A replayed file is the session's input as a port would be: the record says so, and
+        # a capture lost later is then named rather than analysed as silence.
+        replay = [f"replay:{request.replay.name}"] if request.replay is not None else []
+        self.live = self.store.start_session(client, preset.name, [*request.midi, *replay])
         self._use_keymap(for_preset(self.keymap, preset))
         self.push_screen(LiveScreen(self.live, preset, _midi_request(request)))
 
