@@ -26,7 +26,7 @@ from attune_tui.model.observation import Observation
 from attune_tui.model.preset import Preset
 from attune_tui.store import SessionData
 from attune_tui.store.atomic import write_atomic
-from attune_tui.store.store import ANALYSIS, MIDI
+from attune_tui.store.store import ANALYSIS, JOURNAL, MIDI
 
 BREATH_CODE = "breath"
 ATTUNEMENT_CODE = "attunement"
@@ -192,6 +192,7 @@ def analyze_stored(
     """Analyse a stored session's capture, read once. With `on_summary`, the summary (equal to
     the document's, without the per-second tempo) is handed over first: for a long session it
     is ready well before the full analysis."""
+    stamp = capture_stamp(data.folder)  # before reading: a later change makes it stale
     capture = session_events(data)
     notes, codes = notes_and_codes(capture.events, preset)
     duration = data.session.duration_s or data.log.last_t()
@@ -200,6 +201,32 @@ def analyze_stored(
     document = _document(notes, codes, preset, duration, data.observations)
     if capture.problems:
         document["problems"] = capture.problems
+    document["capture"] = stamp
+    return document
+
+
+def capture_stamp(folder: Path) -> dict[str, int] | None:
+    """Size and modification time of a session's capture (None without one): a saved analysis
+    holds the stamp of the capture it was made from."""
+    try:
+        stat = (folder / MIDI).stat()
+    except OSError:
+        return None
+    return {"bytes": stat.st_size, "mtime_ns": stat.st_mtime_ns}
+
+
+def saved_analysis(folder: Path) -> dict[str, Any] | None:
+    """The analysis saved with a session, if it still describes it: readable, of the current
+    version, its journal present and its capture unchanged since. Otherwise None, and the caller
+    analyses again, which names a damaged or missing capture instead of hiding it."""
+    try:
+        document = orjson.loads((folder / ANALYSIS).read_bytes())
+    except (OSError, orjson.JSONDecodeError):
+        return None
+    if not isinstance(document, dict) or document.get("version") != JSON_VERSION:
+        return None
+    if not (folder / JOURNAL).exists() or document.get("capture") != capture_stamp(folder):
+        return None
     return document
 
 
@@ -208,15 +235,8 @@ def session_analysis(data: SessionData, preset: Preset, *, fresh: bool = False) 
 
     Edits made in review change the manual marks, so callers pass `fresh=True` after an edit.
     """
-    path = data.folder / ANALYSIS
-    if not fresh and path.exists():
-        try:
-            document = orjson.loads(path.read_bytes())
-        except (OSError, orjson.JSONDecodeError):
-            document = None
-        if isinstance(document, dict) and document.get("version") == JSON_VERSION:
-            return document
-    return analyze_stored(data, preset)
+    document = None if fresh else saved_analysis(data.folder)
+    return document if document is not None else analyze_stored(data, preset)
 
 
 def save_analysis(folder: Path, document: dict[str, Any]) -> None:

@@ -134,11 +134,14 @@ def test_an_edited_affect_shift_carries_into_the_next_ones_from(
 ) -> None:
     live.add("affect", 10.0, modifiers={"to": "agitated"})
     middle = live.add("affect", 20.0, modifiers={"from": "agitated", "to": "calm"})
+    unpicked = live.add("affect", 25.0, modifiers={"from": "calm"})  # its "to" never picked
     last = live.add("affect", 30.0, modifiers={"from": "calm", "to": "engaged"})
     assert live.rechain_affects() == []  # a chain logged live is left alone
     live.update(middle.id, source="edit", modifiers={"from": "agitated", "to": "sad"})
-    (fixed,) = live.rechain_affects()
-    assert fixed.id == last.id and fixed.modifiers == {"from": "sad", "to": "engaged"}
+    fixed = live.rechain_affects()
+    assert [o.id for o in fixed] == [unpicked.id, last.id]
+    assert [o.modifiers for o in fixed] == [{"from": "sad"}, {"from": "sad", "to": "engaged"}]
+    live.delete(unpicked.id, "deleted in review")
     live.delete(middle.id, "deleted in review")
     live.add("affect", 5.0, modifiers={"to": "withdrawn"}, source="edit")  # added in review
     live.rechain_affects()
@@ -329,6 +332,10 @@ def test_a_lost_journal_is_named_not_read_as_an_unmarked_session(store: Store) -
     journal.unlink()
     (problem,) = store.load(live.session.id).problems
     assert "journal.jsonl is missing" in problem
+    for opening in (store.continue_session, store.edit_session):
+        with pytest.raises(StoreError, match="restore it from a backup before"):
+            opening(live.session.id)
+    assert not journal.exists()  # no new, empty one hiding the loss
     fresh = store.start_session("C-004", "free-improvisation", [])  # nothing logged yet
     assert store.load(fresh.session.id).problems == []
     fresh.close()

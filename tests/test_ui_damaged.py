@@ -8,9 +8,12 @@ import orjson
 import pytest
 from textual.widgets import OptionList
 
+from attune_tui.analyze import save_analysis, saved_analysis, session_analysis
 from attune_tui.errors import AttuneError
 from attune_tui.midi.journal import JournalWriter
 from attune_tui.midi.smf import read_events
+from attune_tui.paths import user_presets_dir
+from attune_tui.presets import find_preset
 from attune_tui.report.export import export_session
 from attune_tui.store import Store
 from attune_tui.ui.app import AttuneApp
@@ -74,6 +77,9 @@ def _captured(store: Store, client: str) -> str:
     live.add("tempo", 1.0)
     live.end(None)
     live.close()
+    data = store.load(live.session.id)
+    preset = find_preset("free-improvisation", user_presets_dir())
+    save_analysis(data.folder, session_analysis(data, preset))  # as the review saves it
     return live.session.id
 
 
@@ -92,6 +98,8 @@ async def test_a_damaged_capture_line_is_skipped_and_named_and_exports_still_wor
     assert "did not play" not in note
     assert len(warned) == 1
     assert warned[0].startswith(f"{capture}: 1 damaged line skipped (line 101: ")
+    export_session(store, session_id, "mid", warn=warned.append)
+    assert len(warned) == 2 and warned[1] == warned[0]  # the MIDI file says it too
     app = AttuneApp(store, review=session_id)
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
@@ -135,3 +143,17 @@ async def test_a_missing_capture_is_refused_not_reported_as_silence(
         await pilot.pause()
         assert any(n.message.startswith("Export failed") for n in app._notifications)
     assert not app.return_code  # a message, never a traceback
+
+
+def test_a_saved_analysis_is_used_only_while_it_describes_the_session(store: Store) -> None:
+    session_id = _captured(store, "C-012")
+    folder = store.folder(session_id)
+    assert saved_analysis(folder) is not None
+    capture = folder / "midi.jsonl"
+    capture.write_bytes(capture.read_bytes() + b'[99.0, 0, "903c40"]\n')  # capture changed
+    assert saved_analysis(folder) is None
+    data = store.load(session_id)
+    save_analysis(folder, session_analysis(data, find_preset("free-improvisation", None)))
+    assert saved_analysis(folder) is not None
+    (folder / "journal.jsonl").unlink()  # its marks gone: the old figures would contradict
+    assert saved_analysis(folder) is None

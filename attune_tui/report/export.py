@@ -12,7 +12,7 @@ import csv
 import io
 import tempfile
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
 from typing import Any
@@ -115,6 +115,8 @@ class SessionReport:
 
     data: SessionData
     redacted: bool
+    problems: list[str] = field(default_factory=list)
+    """Damage met while reading the capture, for the exporter to pass on."""
 
     @cached_property
     def preset(self) -> Preset | None:
@@ -142,7 +144,9 @@ class SessionReport:
         fresh = (
             saved.exists() and journal.exists() and journal.stat().st_mtime > saved.stat().st_mtime
         )
-        return session_analysis(self.data, self.required_preset(), fresh=fresh)
+        document = session_analysis(self.data, self.required_preset(), fresh=fresh)
+        self.problems.extend(document.get("problems", ()))
+        return document
 
     def json(self) -> dict[str, object]:
         """The versioned session document with the analysis added.
@@ -169,7 +173,9 @@ class SessionReport:
 
     def midi(self) -> bytes:
         """The raw capture as a Standard MIDI File, one track per player."""
-        events = session_events(self.data).events
+        capture = session_events(self.data)
+        self.problems.extend(capture.problems)
+        events = capture.events
         if not events:
             raise AttuneError(f"session {self.data.session.id} has no MIDI capture to export")
         with tempfile.TemporaryDirectory() as tmp:
@@ -232,9 +238,8 @@ def export_session(
     data = _loaded(store, session_id, warn)
     report = SessionReport(prepared(data, redact), redact)
     payload = _format(fmt).render(report)
-    if "analysis" in report.__dict__:  # read (cached) by this format: say what it skipped
-        for problem in report.analysis.get("problems", ()):
-            warn(problem)
+    for problem in dict.fromkeys(report.problems):  # each once
+        warn(problem)
     return payload
 
 

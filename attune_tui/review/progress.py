@@ -13,10 +13,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from attune_tui.analyze import saved_analysis
 from attune_tui.errors import StoreError
 from attune_tui.model.session import Session
 from attune_tui.report.reviewed import REJECTED, reviewed_analysis
-from attune_tui.review.timeline import saved_analysis
 from attune_tui.store.journal import read_journal
 from attune_tui.store.observations import ObservationLog
 from attune_tui.store.store import JOURNAL

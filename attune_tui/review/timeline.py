@@ -9,21 +9,17 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
 import numpy as np
-import orjson
 
 from attune_tui.analysis.notes import PLAYERS, Player
-from attune_tui.analysis.offline import JSON_VERSION
 from attune_tui.analyze import BREATH_CODE
 from attune_tui.model.observation import Observation
 from attune_tui.model.preset import Preset
 from attune_tui.report.reviewed import MARKED, moment_status
 from attune_tui.review.columns import FloatArray
 from attune_tui.store.observations import moment_key
-from attune_tui.store.store import ANALYSIS
 from attune_tui.wording import AUTO_CATEGORY, OWN_CATEGORIES
 
 VELOCITY_RANGE = (0.0, 127.0)
@@ -102,21 +98,6 @@ class Timeline:
 
     def moment(self, key: str) -> MomentBand | None:
         return next((m for m in self.moments if m.key == key), None)
-
-
-def saved_analysis(folder: Path) -> dict[str, Any] | None:
-    """The analysis saved with the session, if it is readable and of the current version.
-
-    Without one the review opens on the observations and computes the analysis in the
-    background: a two-hour capture takes far longer to analyse than a screen may take to open.
-    """
-    try:
-        document = orjson.loads((folder / ANALYSIS).read_bytes())
-    except (OSError, orjson.JSONDecodeError):
-        return None
-    if isinstance(document, dict) and document.get("version") == JSON_VERSION:
-        return document
-    return None
 
 
 def build_timeline(

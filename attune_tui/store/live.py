@@ -176,14 +176,14 @@ class LiveSession:
         changed = []
         previous: ModifierValue | None = None
         for obs in self.log.ordered():
-            if "to" not in obs.modifiers:
-                continue
+            if "to" not in obs.modifiers and "from" not in obs.modifiers:
+                continue  # not a shift, or one with neither end known
             if obs.modifiers.get("from") != previous:
                 modifiers = {k: v for k, v in obs.modifiers.items() if k != "from"}
                 if previous is not None:
                     modifiers = {"from": previous, **modifiers}
                 changed.append(self.update(obs.id, source=source, modifiers=modifiers))
-            previous = obs.modifiers["to"]
+            previous = obs.modifiers.get("to", previous)  # an unpicked shift leaves it as it was
         return changed
 
     def delete(self, oid: str, reason: str) -> Observation:

@@ -111,6 +111,7 @@ class Store:
         The saved analysis and summary describe the first part only: they go, and the review
         after the new end analyses the whole session again."""
         data = self.load(session_id)
+        _journal_present(data.folder, "continuing")
         lock = SessionLock.acquire(data.folder)
         session = data.session.model_copy(
             update={"status": "live", "ended_at": None, "summary": None}
@@ -122,6 +123,7 @@ class Store:
     def edit_session(self, session_id: str) -> LiveSession:
         """Open an ended session for review edits; its status and times stay as they are."""
         data = self.load(session_id)
+        _journal_present(data.folder, "editing")
         lock = SessionLock.acquire(data.folder)
         return LiveSession(data.session, data.folder, lock, data.log, offset=data.log.last_t())
 
@@ -264,6 +266,17 @@ def read_record(folder: Path) -> Session:
             f"field {'.'.join(str(p) for p in e['loc'])!r}: {e['msg']}" for e in exc.errors()
         )
         raise StoreError(f"{path}: {fields}; the file was left untouched: {fix}") from None
+
+
+def _journal_present(folder: Path, doing: str) -> None:
+    """Writing to a session whose journal is gone would start an empty one beside the loss,
+    and the loss would no longer show: it must be restored first."""
+    path = folder / JOURNAL
+    if not path.exists():
+        raise StoreError(
+            f"{path} is missing: restore it from a backup before {doing} this session "
+            "(a new, empty journal would hide that its marks are lost)"
+        )
 
 
 def _missing(path: Path, session: Session) -> list[str]:

@@ -29,6 +29,7 @@ from attune_tui.analyze import (
     BREATH_CODE,
     analyze_stored,
     save_analysis,
+    saved_analysis,
 )
 from attune_tui.errors import AttuneError
 from attune_tui.model.observation import Observation, ObservationKind
@@ -38,7 +39,7 @@ from attune_tui.review.exports import export_dir, formats, write_export
 from attune_tui.review.navigate import next_moment, next_observation
 from attune_tui.review.nudge import clash, nudged
 from attune_tui.review.summary import review_sentences
-from attune_tui.review.timeline import Timeline, build_timeline, saved_analysis
+from attune_tui.review.timeline import Timeline, build_timeline
 from attune_tui.store import LiveSession, SessionData
 from attune_tui.store.observations import ObservationLog
 from attune_tui.ui.widgets.review_dialogs import (
