@@ -247,7 +247,7 @@ def _sessions(args: argparse.Namespace) -> int:
         status = "not closed" if s.id in orphans else s.status
         minutes = store.recorded_s(s) / 60
         print(f"{s.id:<30} {s.client:<10} {s.preset:<26} {status:<10} {minutes:>7.1f}")
-    if orphans:
+    if any(s.id in orphans for s in sessions):
         print("not closed: attune stopped before the end; open `attune` to recover it")
     return 0
 
@@ -304,7 +304,10 @@ def _clients(args: argparse.Namespace) -> int:
     counts: dict[str, int] = {}
     for s in sessions:
         counts[s.client] = counts.get(s.client, 0) + 1
-    for client in store.clients():
+    clients = store.clients()
+    if not clients:
+        print("no clients yet: add one with `attune clients add C-001`")
+    for client in clients:
         print(f"{client.code:<12} {counts.get(client.code, 0):>3} sessions")
     return 0
 

@@ -83,6 +83,16 @@ def test_a_session_left_open_by_a_crash_is_listed_as_not_closed(
     (row,) = [line for line in out.splitlines() if live.session.id in line]
     assert "not closed" in row and "open `attune` to recover it" in out
     assert row.split()[-1] == "1.5"  # minutes its journal holds, as recovery will keep them
+    other = store.start_session("C-015", "free-improvisation", [])
+    other.end(None)
+    other.close()
+    assert main(["sessions", "--client", "C-015"]) == 0
+    assert "not closed" not in capsys.readouterr().out  # only C-014's session is open
+
+
+def test_clients_says_when_there_are_none(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["clients"]) == 0
+    assert capsys.readouterr().out == "no clients yet: add one with `attune clients add C-001`\n"
 
 
 def test_unknown_session_and_format_are_clear(capsys: pytest.CaptureFixture[str]) -> None:
