@@ -17,7 +17,7 @@ from textual.pilot import Pilot
 from textual.widgets import Static
 
 from attune_tui.analysis.offline import JSON_VERSION
-from attune_tui.analyze import save_analysis, session_analysis
+from attune_tui.analyze import capture_stamp, save_analysis, session_analysis
 from attune_tui.midi.journal import JournalWriter
 from attune_tui.midi.smf import read_events
 from attune_tui.model.observation import Observation
@@ -343,7 +343,8 @@ def fixed_analysis(duration: float) -> dict[str, Any]:
 
 
 def test_review_snapshot(store: Store, session_id: str, snap_compare: Callable[..., bool]) -> None:
-    save_analysis(store.folder(session_id), fixed_analysis(DURATION_S))
+    folder = store.folder(session_id)
+    save_analysis(folder, fixed_analysis(DURATION_S) | {"capture": capture_stamp(folder)})
 
     async def select_moment(pilot: Pilot[Any]) -> None:
         await pilot.pause()
