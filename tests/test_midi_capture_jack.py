@@ -230,6 +230,32 @@ def test_unplugged_port_is_reported_and_reopened(jack: str) -> None:
     check_stamps([events[0].t], [t_sent])
 
 
+def test_a_port_named_by_a_part_stays_open_when_another_with_that_part_appears(jack: str) -> None:
+    part = unique("room")  # typed by the therapist: a part of both names below
+    first = Sender(f"{part}-stage")
+    statuses: StatusQueue = queue.SimpleQueue()
+    capture = Capture(
+        SessionClock(),
+        [part],
+        backend=BACKEND,
+        on_status=lambda port, status, t: statuses.put((port, status, t)),
+        poll_interval=0.1,
+    )
+    second: Sender | None = None
+    try:
+        capture.start()
+        assert statuses.get(timeout=1.0)[:2] == (part, "connected")
+        second = Sender(f"{part}-digital")  # a second keyboard whose name has the part too
+        time.sleep(0.5)  # several listings
+        assert statuses.empty() and capture.connected() == {part: True}
+        first.close()  # the one that is open goes: that is an unplugging
+        assert statuses.get(timeout=2.0)[:2] == (part, "disconnected")
+    finally:
+        capture.close()
+        if second is not None:
+            second.close()
+
+
 @rerun_if_late
 def test_stamps_stay_true_while_python_is_busy(jack: str) -> None:
     clock = SessionClock()

@@ -11,7 +11,7 @@ import pytest
 from attune_tui.clock import SessionClock
 from attune_tui.midi.capture import ArrivalStamps, Capture
 from attune_tui.midi.events import RawEvent
-from attune_tui.midi.names import find_port, port_key
+from attune_tui.midi.names import ambiguity, find_port, port_key, preselected, recorded_inputs
 from attune_tui.midi.ports import MidiUnavailable, list_inputs, parse_backend
 
 
@@ -36,6 +36,43 @@ def test_alsa_numbers_are_ignored_when_matching() -> None:
     assert find_port(names, "Digital Piano:Digital Piano MIDI 1 20:0") == 1
     assert find_port(names, names[0]) == 0
     assert find_port(names, "Drum Pad") is None
+
+
+def test_a_part_of_one_name_names_that_input() -> None:
+    names = ["Midi Through:Midi Through Port-0 14:0", "Digital Piano:Digital Piano MIDI 1 24:0"]
+    assert find_port(names, "digital piano") == 1  # as a person types it
+    assert find_port(["RtMidiOut Client:keys"], "keys") == 0
+    assert ambiguity(names, "digital piano") is None
+
+
+def test_a_part_of_several_names_names_none_and_says_which() -> None:
+    names = ["Drum Pad:Pads 20:0", "Digital Piano:Digital Piano MIDI 1 24:0", "Stage Piano:Out"]
+    assert find_port(names, "piano") is None
+    problem = ambiguity(names, "piano")
+    assert problem is not None
+    assert "'Digital Piano:Digital Piano MIDI 1 24:0'" in problem and "'Stage Piano:Out'" in problem
+    assert "give more" in problem
+
+
+def test_two_identical_keyboards_are_not_ambiguous() -> None:
+    names = ["Digital Piano:Digital Piano MIDI 1 24:0", "Digital Piano:Digital Piano MIDI 1 28:0"]
+    assert find_port(names, "Digital Piano:Digital Piano MIDI 1") == 0
+    assert ambiguity(names, "Digital Piano:Digital Piano MIDI 1") is None
+
+
+def test_a_session_starts_with_the_inputs_asked_for_then_the_last_ones_then_the_only_one() -> None:
+    through = "Midi Through:Midi Through Port-0 14:0"
+    piano = "Digital Piano:Digital Piano MIDI 1 24:0"
+    pads = "Drum Pad:Pads 20:0"
+    assert preselected([through, piano, pads], ["keys"], [piano]) == ["keys"]
+    # the last session's keyboard, plugged in again under new ALSA numbers
+    assert preselected([through, piano, pads], [], ["Digital Piano:Digital Piano MIDI 1"]) == [
+        piano
+    ]
+    assert preselected([through, piano], [], ["Gone Keyboard"]) == [piano]  # the only instrument
+    assert preselected([through, piano, pads], [], []) == []  # two: the therapist picks
+    assert preselected([through], [], []) == []  # the loopback is no instrument
+    assert recorded_inputs(["Stage Piano:Out", "replay:demo.mid"]) == ["Stage Piano:Out"]
 
 
 def test_hand_off_stamps_and_drops_system_messages() -> None:

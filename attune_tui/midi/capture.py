@@ -251,7 +251,10 @@ class Capture:
                 log.warning("listing MIDI inputs failed: %s", err)
                 continue
             for label, wanted in self._wanted.items():
-                present = find_port(names, wanted) is not None
+                # An open input is looked for by its own name, so that a second device whose
+                # name also contains what the therapist typed does not unplug the first.
+                reader = self._open.get(label)
+                present = find_port(names, reader.port.name if reader else wanted) is not None
                 if label in self._open and not present:
                     with self._lock:
                         reader = self._open.pop(label)

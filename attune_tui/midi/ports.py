@@ -177,7 +177,7 @@ class MidiSystem:
 
 
 def list_inputs(backend: str | None = None) -> list[str]:
-    """Input names for `attune ports` and the settings screen."""
+    """Input names for `attune midi ports`, the start dialog and the check of `--midi`."""
     system = MidiSystem(backend)
     try:
         return system.input_names()
