@@ -52,6 +52,9 @@ def build_parser() -> argparse.ArgumentParser:
         parents=[common],
     )
     parser.add_argument("--version", action="version", version=f"attune {__version__}")
+    parser.add_argument(
+        "--backend", help="mido backend for sessions started here, e.g. rtmidi/UNIX_JACK"
+    )
     parser.set_defaults(handler=_home)
     sub = parser.add_subparsers(title="commands", metavar="COMMAND")
 
@@ -137,7 +140,13 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def _midi_options(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--midi", action="append", default=[], metavar="PORT", help="MIDI input")
+    parser.add_argument(
+        "--midi",
+        action="append",
+        default=[],
+        metavar="PORT",
+        help="MIDI input: its name as `attune midi ports` lists it, or a part only it contains",
+    )
     parser.add_argument("--backend", help="mido backend, e.g. rtmidi/UNIX_JACK")
     parser.add_argument("--replay", type=Path, help="replay a .mid file through the live path")
     parser.add_argument("--speed", type=float, default=1.0, help="replay speed (with --replay)")
@@ -152,9 +161,12 @@ def _store(args: argparse.Namespace) -> Store:
 
 
 def _home(args: argparse.Namespace) -> int:
+    from attune_tui.midi.ports import parse_backend
     from attune_tui.ui.app import run_app
 
-    return run_app(_store(args), start=None)
+    if args.backend is not None:
+        parse_backend(args.backend)  # an unusable backend is refused before any screen
+    return run_app(_store(args), start=None, backend=args.backend)
 
 
 def _session_start(args: argparse.Namespace) -> int:
@@ -163,6 +175,7 @@ def _session_start(args: argparse.Namespace) -> int:
     client = _client_code(args.client)
     _load_preset(args.preset)  # an unknown preset names the known ones, before any screen
     _check_replay(args)
+    _check_midi(args)
     request = LiveRequest(
         client=client,
         preset=args.preset,
@@ -179,6 +192,7 @@ def _session_continue(args: argparse.Namespace) -> int:
 
     _store(args).record(args.session)  # a missing or unreadable session: an error, no screen
     _check_replay(args)
+    _check_midi(args)
     request = LiveRequest(
         session_id=args.session,
         midi=tuple(args.midi),
@@ -218,6 +232,23 @@ def _check_replay(args: argparse.Namespace) -> None:
     if args.replay is not None:
         check_speed(args.speed)
         load_events(args.replay)
+
+
+def _check_midi(args: argparse.Namespace) -> None:
+    """A `--midi` name that is part of several inputs' names is refused before any screen. One
+    that names no input is not: the session takes the input when it is plugged in."""
+    from attune_tui.midi.names import ambiguity
+    from attune_tui.midi.ports import MidiUnavailable, list_inputs
+
+    if not args.midi:
+        return
+    try:
+        names = list_inputs(args.backend)
+    except MidiUnavailable:
+        return  # the live screen says so, and key logging works without MIDI
+    problems = [p for p in (ambiguity(names, wanted) for wanted in args.midi) if p]
+    if problems:
+        raise AttuneError("\n".join(f"--midi: {p}" for p in problems))
 
 
 def _review(args: argparse.Namespace) -> int:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import threading
 import time
 
+import pytest
 from jack import (
     BACKEND,
     ROUTING_S,
@@ -15,14 +16,19 @@ from jack import (
     rerun_if_late,
     unique,
 )
+from textual.widgets import SelectionList
 
 from attune_tui.analyze import session_analysis
+from attune_tui.cli import main
 from attune_tui.clock import SessionClock
 from attune_tui.midi.journal import read_journal
 from attune_tui.presets import load_all
 from attune_tui.store import Store
 from attune_tui.ui.app import AttuneApp, LiveRequest
+from attune_tui.ui.screens.home import HomeScreen
 from attune_tui.ui.screens.live import LiveScreen
+from attune_tui.ui.screens.review import ReviewScreen
+from attune_tui.ui.screens.start import StartDialog
 from attune_tui.ui.widgets.midi_panel import MidiStatus
 
 __all__ = ["jack", "jack_session"]
@@ -140,3 +146,78 @@ async def _until(pilot: object, condition: object, timeout: float = 3.0) -> None
     while not condition():  # type: ignore[operator]
         assert time.monotonic() < deadline, "timed out"
         await pilot.pause(0.02)  # type: ignore[attr-defined]
+
+
+async def test_inputs_chosen_in_the_start_dialog_are_captured(jack: str, store: Store) -> None:
+    """From the home screen: the dialog lists the JACK ports, ticks the one keyboard, and the
+    session it starts logs what that keyboard plays; continuing it opens the same keyboard."""
+    sender = Sender(unique("keys"))
+    store.add_client("C-031")
+    app = AttuneApp(store, backend=BACKEND)
+    try:
+        async with app.run_test(size=(120, 40)) as pilot:
+            await pilot.pause()
+            await pilot.press("s")
+            dialog = app.screen
+            assert isinstance(dialog, StartDialog)
+            inputs = dialog.query_one(SelectionList)
+            await _until(pilot, lambda: inputs.option_count > 0)
+            listed = [str(inputs.get_option_at_index(i).prompt) for i in range(inputs.option_count)]
+            assert sender.name in listed
+            if listed != [sender.name]:  # another program's port on this server: tick ours
+                inputs.deselect_all()
+                inputs.select(sender.name)
+            assert inputs.selected == [sender.name]
+            await pilot.press("enter")  # the highlighted preset, free improvisation
+            await _until(pilot, lambda: isinstance(app.screen, LiveScreen))
+            screen = app.screen
+            assert isinstance(screen, LiveScreen) and screen.engine is not None
+            engine = screen.engine
+            await _until(pilot, lambda: engine.capture.connected().get(sender.name, False))
+            await pilot.pause(ROUTING_S)
+            for beat in range(6):
+                sender.send((0x90, 60 + beat, 80))
+                await pilot.pause(0.1)
+            await _until(pilot, lambda: len(engine.features["client"]._onsets) == 6)
+            session_id = screen.live.session.id
+            await pilot.press("ctrl+e")
+            await pilot.pause()
+            await pilot.press("escape")
+            await _until(pilot, lambda: app.live is None, timeout=20)
+            assert store.record(session_id).midi_ports == [sender.name]
+
+            await _until(pilot, lambda: isinstance(app.screen, ReviewScreen))
+            await pilot.press("escape")  # back home, the session just ended selected
+            await _until(pilot, lambda: isinstance(app.screen, HomeScreen))
+            await pilot.press("c")
+            await _until(pilot, lambda: isinstance(app.screen, LiveScreen))
+            again = app.screen
+            assert isinstance(again, LiveScreen) and again.engine is not None
+            capture = again.engine.capture
+            await _until(pilot, lambda: capture.connected().get(sender.name, False))
+            await pilot.press("ctrl+e")
+            await pilot.pause()
+            await pilot.press("escape")
+            await _until(pilot, lambda: app.live is None, timeout=20)
+    finally:
+        sender.close()
+
+
+def test_a_midi_name_that_is_part_of_two_inputs_names_is_refused(
+    jack: str, store: Store, capsys: pytest.CaptureFixture[str]
+) -> None:
+    part = unique("piano")
+    senders = [Sender(f"{part}-stage"), Sender(f"{part}-digital")]
+    try:
+        code = main(
+            ["--data-dir", str(store.root), "session", "start", "--client", "C-032",
+             "--midi", part, "--backend", BACKEND]
+        )  # fmt: skip
+    finally:
+        for sender in senders:
+            sender.close()
+    err = capsys.readouterr().err
+    assert code == 2
+    assert f"--midi: '{part}' is part of 2 MIDI inputs' names" in err
+    assert all(sender.name in err for sender in senders)
+    assert store.sessions()[0] == []  # nothing started

@@ -126,6 +126,7 @@ BAD_INPUTS = [
     (["session", "continue", "nosuch"], "no session 'nosuch'"),
     (["analyze", "{tmp}"], "is a folder"),
     (["analyze", "{tmp}/cut.mid"], "ends early"),
+    (["--backend", "rtmidi/NO_SUCH_API"], "API 'NO_SUCH_API' is not available"),
 ]
 
 

@@ -129,6 +129,16 @@ def test_continuing_drops_the_analysis_of_the_first_part(store: Store, live: Liv
     assert store.record(live.session.id).summary is None
 
 
+def test_inputs_opened_in_a_later_part_join_the_record(store: Store) -> None:
+    first = store.start_session("C-014", "free-improvisation", ["Stage Piano:Out"])
+    first.end(None)
+    first.close()
+    again = store.continue_session(first.session.id, ["Drum Pad:Pads", "Stage Piano:Out"])
+    again.end(None)
+    again.close()
+    assert store.record(first.session.id).midi_ports == ["Stage Piano:Out", "Drum Pad:Pads"]
+
+
 def test_an_edited_affect_shift_carries_into_the_next_ones_from(
     store: Store, live: LiveSession
 ) -> None:

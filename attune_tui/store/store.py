@@ -13,6 +13,7 @@ how many sessions are stored. A damaged file is named and left untouched; the re
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -103,18 +104,20 @@ class Store:
         write_record(folder, session)
         return LiveSession(session, folder, lock, ObservationLog(), offset=0.0)
 
-    def continue_session(self, session_id: str) -> LiveSession:
+    def continue_session(self, session_id: str, midi_ports: Sequence[str] = ()) -> LiveSession:
         """Reopen a stored session for more logging, its clock carrying on from where the
         first part ended: its duration, or anything marked or captured later (a recovered
         session's MIDI), so nothing new is stamped inside the first part.
 
         The saved analysis and summary describe the first part only: they go, and the review
-        after the new end analyses the whole session again."""
+        after the new end analyses the whole session again. `midi_ports` this part opens join
+        the record's, which then names a capture lost later."""
         data = self.load(session_id)
         _journal_present(data.folder, "continuing")
         lock = SessionLock.acquire(data.folder)
+        ports = list(dict.fromkeys([*data.session.midi_ports, *midi_ports]))
         session = data.session.model_copy(
-            update={"status": "live", "ended_at": None, "summary": None}
+            update={"status": "live", "ended_at": None, "summary": None, "midi_ports": ports}
         )
         write_record(data.folder, session)
         (data.folder / ANALYSIS).unlink(missing_ok=True)

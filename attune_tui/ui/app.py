@@ -16,6 +16,7 @@ from textual.app import App, SystemCommand
 from textual.screen import Screen
 
 from attune_tui.errors import AttuneError, InputError
+from attune_tui.midi.names import REPLAY_PREFIX, recorded_inputs
 from attune_tui.model.preset import Preset
 from attune_tui.model.session import CheckIn, Session
 from attune_tui.paths import config_dir, user_presets_dir
@@ -26,6 +27,7 @@ from attune_tui.ui.keymap import Keymap, for_preset, read_keymap
 from attune_tui.ui.screens.home import HomeScreen
 from attune_tui.ui.screens.live import LiveScreen, MidiRequest
 from attune_tui.ui.screens.recover import RecoverScreen
+from attune_tui.ui.screens.start import StartChoice, StartDialog
 
 
 @dataclass(frozen=True, slots=True)
@@ -54,11 +56,13 @@ class AttuneApp(App[int]):
         start: LiveRequest | None = None,
         review: str | None = None,
         presets_dir: Path | None = None,
+        backend: str | None = None,
     ) -> None:
         super().__init__()
         self.store = store
         self.start = start
         self.review = review
+        self.backend = start.backend if start is not None else backend
         self.presets, self.preset_failures = load_all(presets_dir)
         self.live: LiveSession | None = None
         self.keymap = Keymap(KEYMAP_FILE)
@@ -132,28 +136,58 @@ class AttuneApp(App[int]):
             raise AttuneError(f"no preset {name!r}; known presets: {known}")
         return self.presets[name]
 
-    def start_from_dialog(self, choice: tuple[str, str] | None) -> None:
+    def start_dialog(self, client: str) -> StartDialog:
+        """The start dialog, its MIDI inputs ticked as those of the command line or, failing
+        them, of the client's last session with MIDI."""
+        asked = self.start.midi if self.start is not None else ()
+        return StartDialog(
+            client, sorted(self.presets), backend=self.backend, asked=asked, recent=self._recent
+        )
+
+    def _recent(self, client: str) -> list[str]:
+        """The MIDI inputs of the client's newest session that had any."""
+        try:
+            sessions, _ = self.store.sessions(client)
+        except (AttuneError, OSError):
+            return []
+        for session in sessions:
+            inputs = recorded_inputs(session.midi_ports)
+            if inputs:
+                return inputs
+        return []
+
+    def start_from_dialog(self, choice: StartChoice | None) -> None:
         if choice is not None:
             try:
-                self.start_session(*choice)
+                self.start_session(choice.client, choice.preset, choice.midi)
             except AttuneError as exc:
                 self.notify(str(exc), severity="error", timeout=15)
 
-    def start_session(self, client: str, preset_name: str) -> None:
+    def start_session(
+        self, client: str, preset_name: str, midi: tuple[str, ...] | None = None
+    ) -> None:
+        """A new session; `midi` (from the start dialog) replaces the command line's inputs."""
         preset = self.preset(preset_name)
         request = self._midi_once()
+        if midi is not None:
+            request = replace(request, midi=midi, backend=self.backend)
         # A replayed file is the session's input as a port would be: the record says so, and
         # a capture lost later is then named rather than analysed as silence.
-        replay = [f"replay:{request.replay.name}"] if request.replay is not None else []
+        replay = [f"{REPLAY_PREFIX}{request.replay.name}"] if request.replay is not None else []
         self.live = self.store.start_session(client, preset.name, [*request.midi, *replay])
         self._use_keymap(for_preset(self.keymap, preset))
         self.push_screen(LiveScreen(self.live, preset, _midi_request(request)))
 
     def continue_session(self, session_id: str) -> None:
+        """Carry on a stored session with the command line's inputs or, without any, with
+        the inputs it had: the same keyboards."""
         data = self.store.load(session_id)
         preset = self.preset(data.session.preset)
         request = self._midi_once()
-        self.live = self.store.continue_session(session_id)
+        if not request.midi:
+            midi = tuple(recorded_inputs(data.session.midi_ports))
+            request = replace(request, midi=midi, backend=self.backend)
+        self.live = self.store.continue_session(session_id, list(request.midi))
         self._use_keymap(for_preset(self.keymap, preset))
         self.push_screen(LiveScreen(self.live, preset, _midi_request(request)))
 
@@ -221,10 +255,14 @@ def _midi_request(request: LiveRequest) -> MidiRequest | None:
     return MidiRequest(request.midi, request.backend, request.replay, request.speed)
 
 
-def run_app(store: Store, start: LiveRequest | None, review: str | None = None) -> int:
+def run_app(
+    store: Store, start: LiveRequest | None, review: str | None = None, backend: str | None = None
+) -> int:
     """Run the app in the terminal; the exit code is the app's return value."""
     try:
-        app = AttuneApp(store, start=start, review=review, presets_dir=user_presets_dir())
+        app = AttuneApp(
+            store, start=start, review=review, presets_dir=user_presets_dir(), backend=backend
+        )
     except InputError as exc:
         raise AttuneError(str(exc)) from None
     result = app.run()

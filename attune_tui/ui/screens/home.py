@@ -14,7 +14,6 @@ from textual.widgets import DataTable, Footer, Input, OptionList, Static
 
 from attune_tui.errors import StoreError
 from attune_tui.model.client import validate_client_code
-from attune_tui.ui.screens.start import StartDialog
 
 if TYPE_CHECKING:
     from attune_tui.ui.app import AttuneApp
@@ -131,8 +130,7 @@ class HomeScreen(Screen[None]):
 
     def action_start(self) -> None:
         self.app.push_screen(
-            StartDialog(self.selected_client() or "", sorted(self.attune.presets)),
-            self.attune.start_from_dialog,
+            self.attune.start_dialog(self.selected_client() or ""), self.attune.start_from_dialog
         )
 
     def action_continue(self) -> None:

@@ -1,32 +1,70 @@
-"""Start a session: a client code and a preset, nothing else to fill in."""
+"""Start a session: a client code, a preset, and the MIDI inputs to log from.
+
+The inputs are listed in a thread (a MIDI system can take a moment to answer) and come ticked as
+`midi.names.preselected` says, so the usual case, one keyboard plugged in, needs no key at all.
+"""
 
 from __future__ import annotations
 
-from textual import on
+from collections.abc import Callable, Sequence
+from typing import NamedTuple
+
+from rich.markup import escape
+from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
 from textual.screen import ModalScreen
-from textual.widgets import Input, OptionList, Static
+from textual.widgets import Input, OptionList, SelectionList, Static
+from textual.worker import Worker, WorkerState
 
+from attune_tui.midi.names import find_port, port_key, preselected
+from attune_tui.midi.ports import MidiUnavailable, list_inputs
 from attune_tui.model.client import validate_client_code
 
 
-class StartDialog(ModalScreen[tuple[str, str] | None]):
-    """Dismisses with (client code, preset name), or None."""
+class StartChoice(NamedTuple):
+    """What the dialog was filled in with."""
 
-    BINDINGS = [Binding("escape", "cancel", "Cancel", id="start.cancel")]
+    client: str
+    preset: str
+    midi: tuple[str, ...]
 
-    def __init__(self, client: str, presets: list[str]) -> None:
+
+class StartDialog(ModalScreen[StartChoice | None]):
+    """Dismisses with the client code, the preset and the MIDI inputs to open, or None."""
+
+    BINDINGS = [
+        Binding("escape", "cancel", "Cancel", id="start.cancel"),
+        Binding("ctrl+r", "rescan", "Look for MIDI inputs again", id="start.rescan"),
+    ]
+
+    def __init__(
+        self,
+        client: str,
+        presets: list[str],
+        *,
+        backend: str | None = None,
+        asked: Sequence[str] = (),
+        recent: Callable[[str], list[str]] = lambda code: [],
+    ) -> None:
         super().__init__()
         self.client = client
         self.presets = presets
+        self.backend = backend
+        self.asked = tuple(asked)
+        self.recent = recent
+        self._listed = False
+        self._touched = False  # the therapist ticked or unticked: a rescan keeps their choice
+        self._waiting: tuple[str, str] | None = None  # chosen while the inputs were listed
 
     def compose(self) -> ComposeResult:
         with Vertical(id="start"):
             yield Static("[b]Start a session[/b]: client code, then pick a preset (enter)")
             yield Input(self.client, id="start-client", placeholder="C-014")
             yield OptionList(*self.presets, id="start-presets")
+            yield Static("MIDI inputs: looking…", id="start-midi")
+            yield SelectionList[str](id="start-inputs")
             yield Static(id="start-error")
 
     def on_mount(self) -> None:
@@ -34,6 +72,65 @@ class StartDialog(ModalScreen[tuple[str, str] | None]):
         self.query_one(target).focus()
         if "free-improvisation" in self.presets:
             self.query_one(OptionList).highlighted = self.presets.index("free-improvisation")
+        self.query_one(SelectionList).display = False
+        self._scan()
+
+    @work(thread=True, exclusive=True, group="start-inputs", exit_on_error=False)
+    def _scan(self) -> list[str]:
+        """The inputs present now; comes back as a worker state change."""
+        return list_inputs(self.backend)
+
+    @on(Worker.StateChanged)
+    def _scanned(self, event: Worker.StateChanged) -> None:
+        worker = event.worker
+        if worker.group != "start-inputs":
+            return
+        if worker.state == WorkerState.SUCCESS:
+            names: list[str] = worker.result or []
+            problem = None
+        elif worker.state == WorkerState.ERROR:
+            error = worker.error
+            why = str(error) if isinstance(error, MidiUnavailable) else f"listing failed: {error}"
+            names, problem = [], f"[yellow]MIDI off[/]: {escape(why)} Keys only."
+        else:
+            return
+        if self._waiting is not None:  # a preset was picked already: start with the ticks
+            code, preset = self._waiting
+            self.dismiss(StartChoice(code, preset, tuple(self._ticks(names))))
+        else:
+            self._show_inputs(names, problem)
+
+    def _ticks(self, names: list[str]) -> list[str]:
+        """What to tick: the therapist's own choice once made, else `preselected`."""
+        if self._touched:
+            return list(self.query_one(SelectionList[str]).selected)
+        code = self.query_one("#start-client", Input).value.strip().upper()
+        return [port_key(p) for p in preselected(names, self.asked, self.recent(code))]
+
+    def _show_inputs(self, names: list[str], problem: str | None = None) -> None:
+        inputs = self.query_one(SelectionList)
+        self._listed = True
+        ticked = self._ticks(names)
+        options = [(escape(name), port_key(name), port_key(name) in ticked) for name in names]
+        absent = [p for p in ticked if find_port(names, p) is None]
+        options += [(f"{escape(p)} [dim](not plugged in)[/]", p, True) for p in absent]
+        inputs.clear_options()
+        inputs.add_options(options)
+        inputs.display = bool(options)
+        head = self.query_one("#start-midi", Static)
+        if problem is not None:
+            head.update(problem)
+        elif options:
+            head.update("MIDI inputs: [b]tab[/] to them, [b]space[/] ticks, [b]ctrl+r[/] relists")
+        else:
+            head.update("MIDI inputs: none found; plug one in and press [b]ctrl+r[/]. Keys only.")
+
+    @on(SelectionList.SelectionToggled, "#start-inputs")
+    def _toggled(self) -> None:
+        self._touched = True
+
+    def _midi(self) -> tuple[str, ...]:
+        return tuple(self.query_one(SelectionList[str]).selected)
 
     @on(Input.Submitted, "#start-client")
     def _to_presets(self) -> None:
@@ -47,7 +144,15 @@ class StartDialog(ModalScreen[tuple[str, str] | None]):
             self.query_one("#start-error", Static).update(f"[red]{exc}[/red]")
             self.query_one("#start-client").focus()
             return
-        self.dismiss((code, str(event.option.prompt)))
+        preset = str(event.option.prompt)
+        if not self._listed:  # the inputs are still being listed: start once they are
+            self._waiting = (code, preset)
+            return
+        self.dismiss(StartChoice(code, preset, self._midi()))
+
+    def action_rescan(self) -> None:
+        self.query_one("#start-midi", Static).update("MIDI inputs: looking…")
+        self._scan()
 
     def action_cancel(self) -> None:
         self.dismiss(None)

@@ -1,0 +1,167 @@
+"""The start dialog: which MIDI inputs a session starts with, and what it says without MIDI.
+
+The listing of inputs is stood in for here, so that timing and choices are repeatable; the
+real listing through JACK ports is in test_app_midi_jack.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+from textual.pilot import Pilot
+from textual.widgets import SelectionList, Static
+
+from attune_tui.store import Store
+from attune_tui.ui.app import AttuneApp, LiveRequest
+from attune_tui.ui.screens import start
+from attune_tui.ui.screens.live import LiveScreen
+from attune_tui.ui.screens.start import StartDialog
+
+SIZE = (100, 30)
+PIANO = "Digital Piano:Digital Piano MIDI 1 24:0"
+PADS = "Drum Pad:Pads 20:0"
+THROUGH = "Midi Through:Midi Through Port-0 14:0"
+
+
+def listing(names: list[str], delay: float = 0.0) -> Callable[[str | None], list[str]]:
+    def inputs(backend: str | None) -> list[str]:
+        time.sleep(delay)
+        return list(names)
+
+    return inputs
+
+
+async def open_dialog(pilot: Pilot[Any]) -> StartDialog:
+    await pilot.pause()
+    await pilot.press("s")
+    await pilot.pause()
+    dialog = pilot.app.screen
+    assert isinstance(dialog, StartDialog)
+    return dialog
+
+
+async def listed(pilot: Pilot[Any], dialog: StartDialog) -> SelectionList[str]:
+    for _ in range(100):
+        if dialog._listed:
+            break
+        await pilot.pause(0.02)
+    await pilot.pause()
+    return dialog.query_one(SelectionList)
+
+
+def head(dialog: StartDialog) -> str:
+    return str(dialog.query_one("#start-midi", Static).render())
+
+
+async def test_without_a_midi_system_the_dialog_says_keys_only(store: Store) -> None:
+    store.add_client("C-041")
+    app = AttuneApp(store, backend="rtmidi/NO_SUCH_API")
+    async with app.run_test(size=SIZE) as pilot:
+        dialog = await open_dialog(pilot)
+        inputs = await listed(pilot, dialog)
+        assert "MIDI off" in head(dialog) and "NO_SUCH_API" in head(dialog)
+        assert "Keys only" in head(dialog)
+        assert not inputs.display
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(app.screen, LiveScreen) and app.screen.midi is None
+        assert app.screen.live.session.midi_ports == []
+
+
+async def test_the_one_keyboard_comes_ticked(store: Store, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(
+        start, "list_inputs", listing(["Midi Through:Midi Through Port-0 14:0", PIANO])
+    )
+    store.add_client("C-042")
+    app = AttuneApp(store)
+    async with app.run_test(size=SIZE) as pilot:
+        dialog = await open_dialog(pilot)
+        inputs = await listed(pilot, dialog)
+        assert inputs.option_count == 2
+        assert inputs.selected == ["Digital Piano:Digital Piano MIDI 1"]  # no ALSA numbers
+        await pilot.press("enter")
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, LiveScreen) and screen.midi is not None
+        assert screen.midi.ports == ("Digital Piano:Digital Piano MIDI 1",)
+        assert screen.live.session.midi_ports == ["Digital Piano:Digital Piano MIDI 1"]
+
+
+async def test_a_preset_picked_while_inputs_are_listed_starts_with_them(
+    store: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(start, "list_inputs", listing([PIANO], delay=0.4))
+    store.add_client("C-043")
+    app = AttuneApp(store)
+    async with app.run_test(size=SIZE) as pilot:
+        dialog = await open_dialog(pilot)
+        await pilot.press("enter")  # faster than the listing
+        assert app.screen is dialog and "looking" in head(dialog)
+        for _ in range(100):
+            if isinstance(app.screen, LiveScreen):
+                break
+            await pilot.pause(0.02)
+        await pilot.pause()  # pushed: let it mount before the test ends the app
+        screen = app.screen
+        assert isinstance(screen, LiveScreen) and screen.midi is not None
+        assert screen.midi.ports == ("Digital Piano:Digital Piano MIDI 1",)
+
+
+async def test_the_last_sessions_inputs_come_ticked_and_a_tick_survives_looking_again(
+    store: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    store.add_client("C-044")
+    live = store.start_session("C-044", "free-improvisation", [PADS])
+    live.end(None)
+    live.close()
+    names = [PIANO, PADS]
+    monkeypatch.setattr(start, "list_inputs", lambda backend: list(names))
+    app = AttuneApp(store)
+    async with app.run_test(size=SIZE) as pilot:
+        dialog = await open_dialog(pilot)
+        inputs = await listed(pilot, dialog)
+        assert inputs.selected == ["Drum Pad:Pads"]  # what C-044 played last time
+        await pilot.press("tab")  # from the presets to the inputs
+        assert inputs.has_focus
+        inputs.highlighted = 0
+        await pilot.press("space")  # tick the piano too
+        assert sorted(inputs.selected) == ["Digital Piano:Digital Piano MIDI 1", "Drum Pad:Pads"]
+        names.remove(PADS)  # the pads are unplugged, then the dialog looks again
+        dialog._listed = False
+        await pilot.press("ctrl+r")
+        inputs = await listed(pilot, dialog)
+        prompts = [str(inputs.get_option_at_index(i).prompt) for i in range(inputs.option_count)]
+        assert prompts == [PIANO, "Drum Pad:Pads (not plugged in)"]
+        assert sorted(inputs.selected) == ["Digital Piano:Digital Piano MIDI 1", "Drum Pad:Pads"]
+
+
+async def test_inputs_named_on_the_command_line_come_ticked_even_when_absent(
+    store: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(start, "list_inputs", listing([PIANO, PADS]))
+    app = AttuneApp(store)
+    async with app.run_test(size=SIZE) as pilot:
+        app.start = LiveRequest(midi=("Stage Piano",))  # as `session start --midi` left it
+        dialog = await open_dialog(pilot)
+        inputs = await listed(pilot, dialog)
+        assert inputs.selected == ["Stage Piano"]
+        prompts = [str(inputs.get_option_at_index(i).prompt) for i in range(inputs.option_count)]
+        assert prompts[-1] == "Stage Piano (not plugged in)"
+
+
+def test_start_dialog_snapshot(
+    snap_compare: Any, store: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(
+        start, "list_inputs", listing(["Midi Through:Midi Through Port-0 14:0", PIANO])
+    )
+    store.add_client("C-014")
+
+    async def ready(pilot: Pilot[Any]) -> None:
+        dialog = await open_dialog(pilot)
+        await listed(pilot, dialog)
+
+    assert snap_compare(AttuneApp(store), terminal_size=(80, 24), run_before=ready)
