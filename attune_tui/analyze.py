@@ -192,6 +192,7 @@ def analyze_stored(
     """Analyse a stored session's capture, read once. With `on_summary`, the summary (equal to
     the document's, without the per-second tempo) is handed over first: for a long session it
     is ready well before the full analysis."""
+    preset = preset.with_roles(data.session.roles)  # the players as the live screen told them
     stamp = capture_stamp(data.folder)  # before reading: a later change makes it stale
     capture = session_events(data)
     notes, codes = notes_and_codes(capture.events, preset)

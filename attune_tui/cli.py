@@ -16,6 +16,7 @@ from attune_tui import __version__
 from attune_tui.errors import AttuneError
 
 if TYPE_CHECKING:
+    from attune_tui.midi.roles import RoleSettings
     from attune_tui.model.preset import Preset
     from attune_tui.store import Store
 
@@ -64,6 +65,7 @@ def build_parser() -> argparse.ArgumentParser:
     start.add_argument("--client", required=True, help="pseudonymous client code, e.g. C-014")
     start.add_argument("--preset", default="free-improvisation", help="preset name")
     _midi_options(start)
+    _roles_options(start)
     start.set_defaults(handler=_session_start)
     cont = session_sub.add_parser("continue", help="continue a stored session", parents=[common])
     cont.add_argument("session", help="session id (see `attune sessions`)")
@@ -131,6 +133,7 @@ def build_parser() -> argparse.ArgumentParser:
     analyze.add_argument("file", type=Path, help="Standard MIDI File")
     analyze.add_argument("--preset", default="free-improvisation", help="preset name")
     analyze.add_argument("--json", action="store_true", help="print the versioned JSON")
+    _roles_options(analyze)
     analyze.set_defaults(handler=_analyze)
 
     demo = sub.add_parser("demo", help="a live session replaying a bundled duet", parents=[common])
@@ -160,6 +163,46 @@ def _store(args: argparse.Namespace) -> Store:
     return Store(data_dir(getattr(args, "data_dir", None)))
 
 
+def _roles_options(parser: argparse.ArgumentParser) -> None:
+    group = parser.add_argument_group("who plays what (instead of the preset's [midi.roles])")
+    group.add_argument("--split", metavar="KEY", help="one keyboard shared, split at KEY (C4, 60)")
+    group.add_argument(
+        "--lower", choices=["client", "therapist"], help="who plays below --split (therapist)"
+    )
+    group.add_argument("--client-port", metavar="PORT", help="the client's keyboard (two inputs)")
+    group.add_argument("--therapist-port", metavar="PORT", help="the therapist's keyboard")
+    group.add_argument("--client-channel", type=int, metavar="N", help="the client's channel")
+    group.add_argument("--therapist-channel", type=int, metavar="N", help="the therapist's")
+
+
+def _roles(args: argparse.Namespace) -> RoleSettings | None:
+    """The roles the command line sets, None when it sets none; one way at a time."""
+    from attune_tui.midi.roles import by_channels, by_inputs, parse_note, split_at
+
+    ways = {
+        "--split": args.split is not None or args.lower is not None,
+        "--client-port/--therapist-port": bool(args.client_port or args.therapist_port),
+        "--client-channel/--therapist-channel": bool(
+            args.client_channel is not None or args.therapist_channel is not None
+        ),
+    }
+    given = [way for way, used in ways.items() if used]
+    if len(given) > 1:
+        raise AttuneError(f"{' and '.join(given)}: choose one way to tell the players apart")
+    try:
+        if args.split is not None or args.lower is not None:
+            return split_at(parse_note(args.split or "C4"), args.lower or "therapist")
+        if args.client_port or args.therapist_port:
+            if not (args.client_port and args.therapist_port):
+                raise ValueError("give both --client-port and --therapist-port")
+            return by_inputs(args.client_port, args.therapist_port)
+        if args.client_channel is not None or args.therapist_channel is not None:
+            return by_channels(args.client_channel or 1, args.therapist_channel or 2)
+    except ValueError as exc:
+        raise AttuneError(str(exc)) from None
+    return None
+
+
 def _home(args: argparse.Namespace) -> int:
     from attune_tui.midi.ports import parse_backend
     from attune_tui.ui.app import run_app
@@ -180,6 +223,7 @@ def _session_start(args: argparse.Namespace) -> int:
         client=client,
         preset=args.preset,
         midi=tuple(args.midi),
+        roles=_roles(args),
         backend=args.backend,
         replay=args.replay,
         speed=args.speed,
@@ -436,7 +480,7 @@ def _analyze(args: argparse.Namespace) -> int:
 
     from attune_tui.analyze import analyze_file
 
-    result = analyze_file(args.file, _load_preset(args.preset))
+    result = analyze_file(args.file, _load_preset(args.preset).with_roles(_roles(args)))
     if args.json:
         sys.stdout.buffer.write(orjson.dumps(result, option=orjson.OPT_INDENT_2) + b"\n")
     else:

@@ -6,11 +6,23 @@ from pathlib import Path
 
 import pytest
 
-from attune_tui.analyze import analyze_events, analyze_file, notes_and_codes, summarize_notes
+from attune_tui.analyze import (
+    analyze_events,
+    analyze_file,
+    analyze_stored,
+    notes_and_codes,
+    summarize_notes,
+)
 from attune_tui.errors import AttuneError
+from attune_tui.midi.events import RawEvent
+from attune_tui.midi.journal import JournalWriter
+from attune_tui.midi.roles import by_inputs, split_at
 from attune_tui.midi.smf import read_events
 from attune_tui.model.observation import Observation
 from attune_tui.model.preset import Preset
+from attune_tui.report.export import SessionReport
+from attune_tui.report.redact import redact_session
+from attune_tui.store import Store
 
 DATA = Path(__file__).parent.parent / "attune_tui" / "data"
 
@@ -46,3 +58,27 @@ def test_a_file_that_is_not_midi_is_one_clear_error(tmp_path: Path, preset: Pres
         analyze_file(bogus, preset)
     with pytest.raises(AttuneError, match="no such file"):
         analyze_file(tmp_path / "missing.mid", preset)
+
+
+def test_a_stored_session_is_analysed_with_its_own_roles(store: Store, preset: Preset) -> None:
+    """A keyboard shared at C4 for this session: its capture is split as the screen split it,
+    in the review, the exports and any later analysis, whatever the preset says."""
+    live = store.start_session("C-051", preset.name, ["Stage Piano:Out"], split_at(60))
+    with JournalWriter(live.folder / "midi.jsonl") as midi:
+        for beat in range(8):
+            for pitch in (48, 72):  # one note below C4 and one above, all on channel 1
+                midi.append(RawEvent(1.0 + 0.5 * beat, "Stage Piano:Out", (0x90, pitch, 80)))
+                midi.append(RawEvent(1.2 + 0.5 * beat, "Stage Piano:Out", (0x80, pitch, 0)))
+    live.end(None)
+    live.close()
+    data = store.load(live.session.id)
+    assert data.session.roles == split_at(60)
+    document = analyze_stored(data, preset)  # the preset goes by channel: all the client's
+    assert document["players"]["client"]["notes"] == 8
+    assert document["players"]["therapist"]["notes"] == 8
+    report = SessionReport(data, redacted=False)
+    assert report.required_preset().midi.roles == split_at(60)
+    redacted = redact_session(store.record(live.session.id).model_copy(
+        update={"roles": by_inputs("Anna's Piano", "Pads")}
+    ))  # fmt: skip
+    assert redacted.roles == by_inputs("input 1", "input 2")

@@ -22,6 +22,7 @@ from attune_tui.analyze import session_analysis
 from attune_tui.cli import main
 from attune_tui.clock import SessionClock
 from attune_tui.midi.journal import read_journal
+from attune_tui.midi.roles import by_inputs
 from attune_tui.presets import load_all
 from attune_tui.store import Store
 from attune_tui.ui.app import AttuneApp, LiveRequest
@@ -221,3 +222,57 @@ def test_a_midi_name_that_is_part_of_two_inputs_names_is_refused(
     assert f"--midi: '{part}' is part of 2 MIDI inputs' names" in err
     assert all(sender.name in err for sender in senders)
     assert store.sessions()[0] == []  # nothing started
+
+
+async def test_two_keyboards_ticked_in_the_dialog_play_one_player_each(
+    jack: str, store: Store
+) -> None:
+    """Two keyboards that both send on channel 1, as most do: one player each, by input."""
+    client_keys, therapist_keys = Sender(unique("client-keys")), Sender(unique("therapist-keys"))
+    app = AttuneApp(store, backend=BACKEND)
+    try:
+        async with app.run_test(size=(120, 40)) as pilot:
+            await pilot.pause()
+            await pilot.press("s", *"c-052")
+            dialog = app.screen
+            assert isinstance(dialog, StartDialog)
+            inputs = dialog.query_one(SelectionList)
+            await _until(pilot, lambda: inputs.option_count >= 2)
+            await pilot.press("tab", "tab")  # client code, presets, inputs
+            assert inputs.has_focus
+            listed = [str(inputs.get_option_at_index(i).prompt) for i in range(inputs.option_count)]
+            for sender in (client_keys, therapist_keys):  # in the order the server lists them
+                inputs.highlighted = listed.index(sender.name)
+                await pilot.press("space")
+            await pilot.press("shift+tab", "enter")  # back to the presets; start
+            await _until(pilot, lambda: isinstance(app.screen, LiveScreen))
+            screen = app.screen
+            assert isinstance(screen, LiveScreen) and screen.engine is not None
+            engine = screen.engine
+            first, second = sorted(
+                (client_keys, therapist_keys), key=lambda s: listed.index(s.name)
+            )
+            assert screen.live.session.roles == by_inputs(first.name, second.name)
+            capture = engine.capture
+            await _until(pilot, lambda: all(capture.connected().values()) and capture.connected())
+            await pilot.pause(ROUTING_S)
+            for beat in range(4):
+                first.send((0x90, 60 + beat, 80))
+                second.send((0x90, 48 + beat, 70))
+                await pilot.pause(0.1)
+            features = engine.features
+            await _until(
+                pilot,
+                lambda: (
+                    len(features["client"]._onsets) == 4 and len(features["therapist"]._onsets) == 4
+                ),
+            )
+            assert features["client"]._pitches == [60, 61, 62, 63]
+            assert features["therapist"]._pitches == [48, 49, 50, 51]
+            await pilot.press("ctrl+e")
+            await pilot.pause()
+            await pilot.press("escape")
+            await _until(pilot, lambda: app.live is None, timeout=20)
+    finally:
+        client_keys.close()
+        therapist_keys.close()

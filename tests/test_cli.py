@@ -127,7 +127,12 @@ BAD_INPUTS = [
     (["analyze", "{tmp}"], "is a folder"),
     (["analyze", "{tmp}/cut.mid"], "ends early"),
     (["--backend", "rtmidi/NO_SUCH_API"], "API 'NO_SUCH_API' is not available"),
-]
+    (["session", "start", "--client", "C-015", "--split", "C4", "--client-channel", "3"],
+     "choose one way to tell the players apart"),
+    (["session", "start", "--client", "C-015", "--client-channel", "17"], "numbered 1-16"),
+    (["session", "start", "--client", "C-015", "--split", "H2"], "'H2' is not a key"),
+    (["session", "start", "--client", "C-015", "--therapist-port", "pads"], "give both"),
+]  # fmt: skip
 
 
 @pytest.mark.parametrize(("words", "said"), BAD_INPUTS, ids=lambda x: str(x)[:40])

@@ -6,7 +6,17 @@ import pytest
 from pydantic import ValidationError
 
 from attune_tui.midi.events import RawEvent
-from attune_tui.midi.roles import RoleMap, RoleSettings
+from attune_tui.midi.roles import (
+    RoleMap,
+    RoleSettings,
+    by_channels,
+    by_inputs,
+    describe,
+    note_name,
+    parse_note,
+    role_choices,
+    split_at,
+)
 
 
 def on(port: str, channel: int, pitch: int) -> RawEvent:
@@ -44,3 +54,39 @@ def test_split_point_divides_one_keyboard() -> None:
     assert roles.player_of(on("keys", 0, 60)) == "client"
     assert roles.player_of(RawEvent(0.0, "keys", (0x80, 48, 0))) == "therapist"
     assert roles.player_of(RawEvent(0.0, "keys", (0xB0, 64, 127))) == "client"
+
+
+@pytest.mark.parametrize(
+    ("text", "number"), [("C4", 60), ("c#4", 61), ("Bb2", 46), ("60", 60), ("C-1", 0), ("G9", 127)]
+)
+def test_a_split_key_is_a_note_name_or_a_number(text: str, number: int) -> None:
+    assert parse_note(text) == number
+    assert parse_note(note_name(number)) == number
+
+
+@pytest.mark.parametrize(("text", "why"), [("H4", "not a key"), ("128", "0-127"), ("G#9", "0-127")])
+def test_a_key_that_is_none_is_named(text: str, why: str) -> None:
+    with pytest.raises(ValueError, match=why):
+        parse_note(text)
+
+
+def test_roles_read_as_the_therapist_would_say_them() -> None:
+    assert describe(RoleSettings()) == "channel 1 client, channel 2 therapist"
+    assert describe(split_at(55)) == "one keyboard split at G3: therapist below, client from G3 up"
+    assert describe(by_inputs("Stage", "Pads")) == "by input: Stage client, Pads therapist"
+    with pytest.raises(ValueError, match="different channels"):
+        by_channels(1, 1)
+    with pytest.raises(ValueError, match="1-16"):
+        by_channels(0, 2)
+
+
+def test_two_inputs_ticked_under_a_channel_preset_are_offered_one_per_player_first() -> None:
+    choices = role_choices(RoleSettings(), None, ["Stage", "Pads"])
+    assert choices[0] == by_inputs("Stage", "Pads")  # two keyboards, both on channel 1
+    assert choices[1] is None  # the preset's own
+    assert by_inputs("Pads", "Stage") in choices and split_at(60) in choices
+    assert role_choices(RoleSettings(), None, ["Stage"])[0] is None
+    given = by_channels(3, 4)
+    assert role_choices(RoleSettings(), given, ["Stage", "Pads"])[0] == given
+    # a preset that splits already: its own split is not offered twice
+    assert split_at(55) not in role_choices(split_at(55), None, ["Stage"])

@@ -14,6 +14,7 @@ import pytest
 from textual.pilot import Pilot
 from textual.widgets import SelectionList, Static
 
+from attune_tui.midi.roles import by_inputs, split_at
 from attune_tui.store import Store
 from attune_tui.ui.app import AttuneApp, LiveRequest
 from attune_tui.ui.screens import start
@@ -165,3 +166,41 @@ def test_start_dialog_snapshot(
         await listed(pilot, dialog)
 
     assert snap_compare(AttuneApp(store), terminal_size=(80, 24), run_before=ready)
+
+
+async def test_two_keyboards_ticked_play_one_player_each_unless_changed(
+    store: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    store.add_client("C-045")
+    live = store.start_session("C-045", "free-improvisation", [PIANO, PADS])
+    live.end(None)
+    live.close()
+    monkeypatch.setattr(start, "list_inputs", listing([PIANO, PADS]))
+    app = AttuneApp(store)
+    piano, pads = "Digital Piano:Digital Piano MIDI 1", "Drum Pad:Pads"
+    async with app.run_test(size=SIZE) as pilot:
+        dialog = await open_dialog(pilot)
+        await listed(pilot, dialog)
+        players = dialog.query_one("#start-players", Static)
+        assert f"by input: {piano} client, {pads} therapist" in str(players.render())
+        await pilot.press("ctrl+o")
+        assert "channel 1 client, channel 2 therapist (the preset's)" in str(players.render())
+        await pilot.press("ctrl+o")
+        assert f"by input: {pads} client, {piano} therapist" in str(players.render())
+        await pilot.press("enter")
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, LiveScreen)
+        assert screen.live.session.roles == by_inputs(pads, piano)
+        assert screen.preset.midi.roles == by_inputs(pads, piano)  # what the engine splits by
+
+
+async def test_roles_given_on_the_command_line_are_the_sessions(store: Store) -> None:
+    app = AttuneApp(store, start=LiveRequest(client="C-046", roles=split_at(55)))
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, LiveScreen)
+        assert screen.preset.midi.roles == split_at(55)
+        session_id = screen.live.session.id
+    assert store.record(session_id).roles == split_at(55)

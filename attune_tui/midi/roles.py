@@ -9,6 +9,8 @@ Channels are numbered 1-16 in settings, as printed on instruments (mido and the 
 
 from __future__ import annotations
 
+import re
+from collections.abc import Sequence
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
@@ -59,6 +61,64 @@ def other(player: Player) -> Player:
     return "therapist" if player == "client" else "client"
 
 
+_NOTE_NAME = re.compile(r"^([a-g])([#b]?)(-?\d)$", re.IGNORECASE)
+_STEPS = {"c": 0, "d": 2, "e": 4, "f": 5, "g": 7, "a": 9, "b": 11}
+_NAMES = ("C", "C#", "D", "D#", "E", "F", "F#", "G", "G#", "A", "A#", "B")
+
+
+def parse_note(text: str) -> int:
+    """A key as a MIDI number (`60`) or a note name (`C4`, `F#3`, `Bb2`; C4 = 60, middle C)."""
+    value = text.strip()
+    if value.isdigit():
+        number = int(value)
+    else:
+        match = _NOTE_NAME.match(value)
+        if match is None:
+            raise ValueError(f"{text!r} is not a key: give a note name such as C4 or F#3, or 0-127")
+        letter, accidental, octave = match.groups()
+        shift = {"#": 1, "b": -1, "B": -1}.get(accidental, 0)
+        number = 12 * (int(octave) + 1) + _STEPS[letter.lower()] + shift
+    if not 0 <= number <= 127:
+        raise ValueError(f"{text!r} is outside the MIDI range: keys are 0-127 (C-1 to G9)")
+    return number
+
+
+def note_name(number: int) -> str:
+    """`60` as `C4`: how keyboards are labelled."""
+    return f"{_NAMES[number % 12]}{number // 12 - 1}"
+
+
+def describe(roles: RoleSettings) -> str:
+    """Who plays what, in a few words for the start dialog and the live screen."""
+    if roles.mode == "split":
+        at, upper = note_name(roles.split_note), other(roles.lower)
+        return f"one keyboard split at {at}: {roles.lower} below, {upper} from {at} up"
+    if roles.mode == "port":
+        pairs = ", ".join(f"{name} {player}" for name, player in roles.ports.items())
+        return f"by input: {pairs or 'none named'}"
+    return ", ".join(f"channel {ch} {player}" for ch, player in sorted(roles.channels.items()))
+
+
+def by_inputs(client: str, therapist: str) -> RoleSettings:
+    """Two keyboards: one input each."""
+    return RoleSettings(mode="port", ports={client: "client", therapist: "therapist"})
+
+
+def split_at(note: int, lower: Player = "therapist") -> RoleSettings:
+    """One keyboard shared: `lower` plays below `note`, the other player from it up."""
+    return RoleSettings(mode="split", split_note=note, lower=lower)
+
+
+def by_channels(client: int, therapist: int) -> RoleSettings:
+    """One or two keyboards sending on their own channels (1-16)."""
+    bad = [channel for channel in (client, therapist) if not 1 <= channel <= 16]
+    if bad:
+        raise ValueError(f"MIDI channels are numbered 1-16, as on the instrument; got {bad[0]}")
+    if client == therapist:
+        raise ValueError(f"the client and the therapist need different channels, not both {client}")
+    return RoleSettings(mode="channel", channels={client: "client", therapist: "therapist"})
+
+
 class RoleMap:
     """Applies `RoleSettings` to events; port look-ups are cached per port name."""
 
@@ -99,3 +159,27 @@ class RoleMap:
             if name.casefold() in key:
                 return player
         return self.settings.fallback
+
+
+def role_choices(
+    preset: RoleSettings, asked: RoleSettings | None, inputs: Sequence[str]
+) -> list[RoleSettings | None]:
+    """Ways to tell the players apart that the start dialog offers, the likeliest first.
+
+    None is the preset's own. Two or more inputs ticked while the preset goes by channel most
+    likely mean two keyboards, each sending on channel 1: one input per player comes first.
+    """
+    split = preset.split_note if preset.mode == "split" else 60
+    pairs = []
+    if len(inputs) > 1:
+        pairs = [by_inputs(inputs[0], inputs[1]), by_inputs(inputs[1], inputs[0])]
+    splits = [split_at(split, "therapist"), split_at(split, "client")]
+    first: list[RoleSettings | None] = [asked] if asked is not None else []
+    if asked is None and pairs and preset.mode == "channel":
+        first = [pairs.pop(0)]
+    options = [*first, None, *pairs, *splits]
+    unique: list[RoleSettings | None] = []
+    for option in options:
+        if option not in unique and not (option is not None and option == preset):
+            unique.append(option)
+    return unique

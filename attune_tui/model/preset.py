@@ -224,6 +224,12 @@ class Preset(BaseModel):
     def by_code(self) -> dict[str, Code]:
         return {c.code: c for c in self.codes}
 
+    def with_roles(self, roles: RoleSettings | None) -> Preset:
+        """This preset as one session used it: with that session's own roles, if it had any."""
+        if roles is None or roles == self.midi.roles:
+            return self
+        return self.model_copy(update={"midi": self.midi.model_copy(update={"roles": roles})})
+
     def labels(self) -> dict[str, str]:
         """Code to the label the therapist sees (see `wording.code_label` for other codes)."""
         return {c.code: c.label for c in self.codes}

@@ -7,6 +7,8 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from attune_tui.midi.roles import RoleSettings
+
 SessionStatus = Literal["live", "ended", "recovered"]
 
 
@@ -41,5 +43,8 @@ class Session(BaseModel):
     status: SessionStatus = "live"
     duration_s: float = 0.0
     midi_ports: list[str] = Field(default_factory=list)
+    roles: RoleSettings | None = None
+    """Who played what, when it was set for this session rather than taken from the preset:
+    the analysis of its capture must tell the players apart as the live screen did."""
     checkin: CheckIn | None = None
     summary: dict[str, object] | None = None

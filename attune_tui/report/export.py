@@ -120,11 +120,13 @@ class SessionReport:
 
     @cached_property
     def preset(self) -> Preset | None:
-        """The preset the session was logged with, or None if it is no longer installed."""
+        """The preset the session was logged with (with the session's own roles, if it set
+        any), or None if it is no longer installed."""
         try:
-            return find_preset(self.data.session.preset, user_presets_dir())
+            preset = find_preset(self.data.session.preset, user_presets_dir())
         except InputError:
             return None
+        return preset.with_roles(self.data.session.roles)
 
     def required_preset(self) -> Preset:
         """The preset, for formats that cannot do without its vocabulary or settings."""

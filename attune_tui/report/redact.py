@@ -11,6 +11,7 @@ clients apart and follow one across sessions, without learning who they are.
 
 from __future__ import annotations
 
+from attune_tui.midi.roles import RoleSettings
 from attune_tui.model.observation import Observation
 from attune_tui.model.session import Session
 
@@ -29,8 +30,18 @@ def redact_session(session: Session, index: int = 1) -> Session:
             "ended_at": None,
             "checkin": checkin,
             "midi_ports": [],
+            "roles": _anonymous_inputs(session.roles),
         }
     )
+
+
+def _anonymous_inputs(roles: RoleSettings | None) -> RoleSettings | None:
+    """Roles by input keep who played which input, not the inputs' names (a keyboard may be
+    named after its owner)."""
+    if roles is None or not roles.ports:
+        return roles
+    ports = {f"input {i}": player for i, player in enumerate(roles.ports.values(), start=1)}
+    return roles.model_copy(update={"ports": ports})
 
 
 class ClientPseudonyms:

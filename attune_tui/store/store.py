@@ -22,6 +22,7 @@ from pydantic import ValidationError
 from tinydb import TinyDB
 
 from attune_tui.errors import StoreError
+from attune_tui.midi.roles import RoleSettings
 from attune_tui.model.client import Client, validate_client_code
 from attune_tui.model.observation import Observation
 from attune_tui.model.session import Session
@@ -79,8 +80,11 @@ class Store:
     def folder(self, session_id: str) -> Path:
         return self.sessions_dir / session_id
 
-    def start_session(self, client: str, preset: str, midi_ports: list[str]) -> LiveSession:
-        """Create a session folder and record, and open it for logging.
+    def start_session(
+        self, client: str, preset: str, midi_ports: list[str], roles: RoleSettings | None = None
+    ) -> LiveSession:
+        """Create a session folder and record, and open it for logging; `roles`, when the
+        therapist set who plays what for this session, replace the preset's in its analysis.
 
         A damaged client list must not stop a session: the code is checked, the session
         starts, and the list stays as it is for the therapist to mend (home names the file).
@@ -98,7 +102,12 @@ class Store:
         folder = private_dir(self.folder(session_id))
         fsync_dir(self.sessions_dir)
         session = Session(
-            id=session_id, client=code, preset=preset, started_at=started, midi_ports=midi_ports
+            id=session_id,
+            client=code,
+            preset=preset,
+            started_at=started,
+            midi_ports=midi_ports,
+            roles=roles,
         )
         lock = SessionLock.acquire(folder)
         write_record(folder, session)

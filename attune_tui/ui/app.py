@@ -17,6 +17,7 @@ from textual.screen import Screen
 
 from attune_tui.errors import AttuneError, InputError
 from attune_tui.midi.names import REPLAY_PREFIX, recorded_inputs
+from attune_tui.midi.roles import RoleSettings
 from attune_tui.model.preset import Preset
 from attune_tui.model.session import CheckIn, Session
 from attune_tui.paths import config_dir, user_presets_dir
@@ -38,6 +39,8 @@ class LiveRequest:
     preset: str = "free-improvisation"
     session_id: str | None = None
     midi: tuple[str, ...] = ()
+    roles: RoleSettings | None = None
+    """Who plays what in this session, instead of the preset's `[midi.roles]`."""
     backend: str | None = None
     replay: Path | None = None
     speed: float = 1.0
@@ -140,8 +143,15 @@ class AttuneApp(App[int]):
         """The start dialog, its MIDI inputs ticked as those of the command line or, failing
         them, of the client's last session with MIDI."""
         asked = self.start.midi if self.start is not None else ()
+        asked_roles = self.start.roles if self.start is not None else None
+        roles = {name: preset.midi.roles for name, preset in self.presets.items()}
         return StartDialog(
-            client, sorted(self.presets), backend=self.backend, asked=asked, recent=self._recent
+            client,
+            roles,
+            backend=self.backend,
+            asked=asked,
+            asked_roles=asked_roles,
+            recent=self._recent,
         )
 
     def _recent(self, client: str) -> list[str]:
@@ -159,30 +169,36 @@ class AttuneApp(App[int]):
     def start_from_dialog(self, choice: StartChoice | None) -> None:
         if choice is not None:
             try:
-                self.start_session(choice.client, choice.preset, choice.midi)
+                self.start_session(choice.client, choice.preset, (choice.midi, choice.roles))
             except AttuneError as exc:
                 self.notify(str(exc), severity="error", timeout=15)
 
     def start_session(
-        self, client: str, preset_name: str, midi: tuple[str, ...] | None = None
+        self,
+        client: str,
+        preset_name: str,
+        chosen: tuple[tuple[str, ...], RoleSettings | None] | None = None,
     ) -> None:
-        """A new session; `midi` (from the start dialog) replaces the command line's inputs."""
-        preset = self.preset(preset_name)
+        """A new session; the inputs and roles `chosen` in the start dialog replace the
+        command line's."""
         request = self._midi_once()
-        if midi is not None:
-            request = replace(request, midi=midi, backend=self.backend)
+        if chosen is not None:
+            request = replace(request, midi=chosen[0], roles=chosen[1], backend=self.backend)
+        preset = self.preset(preset_name)
         # A replayed file is the session's input as a port would be: the record says so, and
         # a capture lost later is then named rather than analysed as silence.
         replay = [f"{REPLAY_PREFIX}{request.replay.name}"] if request.replay is not None else []
-        self.live = self.store.start_session(client, preset.name, [*request.midi, *replay])
+        inputs = [*request.midi, *replay]
+        self.live = self.store.start_session(client, preset.name, inputs, request.roles)
         self._use_keymap(for_preset(self.keymap, preset))
-        self.push_screen(LiveScreen(self.live, preset, _midi_request(request)))
+        session_preset = preset.with_roles(request.roles)
+        self.push_screen(LiveScreen(self.live, session_preset, _midi_request(request)))
 
     def continue_session(self, session_id: str) -> None:
         """Carry on a stored session with the command line's inputs or, without any, with
         the inputs it had: the same keyboards."""
         data = self.store.load(session_id)
-        preset = self.preset(data.session.preset)
+        preset = self.preset(data.session.preset).with_roles(data.session.roles)
         request = self._midi_once()
         if not request.midi:
             midi = tuple(recorded_inputs(data.session.midi_ports))
@@ -218,7 +234,7 @@ class AttuneApp(App[int]):
         """The review screen of a stored session (a message if it cannot be read)."""
         try:
             data = self.store.load(session_id)
-            preset = self.preset(data.session.preset)
+            preset = self.preset(data.session.preset).with_roles(data.session.roles)
         except AttuneError as exc:
             self.notify(str(exc), severity="error", timeout=15)
             return

@@ -47,7 +47,7 @@ SCOPES: dict[str, dict[str, str]] = {
     "yes/no dialog": {"review.confirm.yes": "y,enter", "review.confirm.no": "n,escape"},
     "export dialog": {"review.export.redact": "r", "review.export.cancel": "escape"},
     "recovery dialog": {"recover.yes": "r,enter", "recover.later": "l,escape"},
-    "start dialog": {"start.cancel": "escape", "start.rescan": "ctrl+r"},
+    "start dialog": {"start.cancel": "escape", "start.rescan": "ctrl+r", "start.players": "ctrl+o"},
     "progress": {"progress.review": "v", "progress.back": "escape,q"},
 }  # fmt: skip
 """Binding ids and their default keys, grouped by the screen or dialog whose keys are active

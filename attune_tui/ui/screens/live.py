@@ -12,6 +12,7 @@ from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, TypeVar
 
+from rich.markup import escape
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -25,6 +26,7 @@ from attune_tui.errors import StoreError
 from attune_tui.live.logger import ObservationLogger, Outcome, toggle_pause
 from attune_tui.midi.capture import PortStatus
 from attune_tui.midi.ports import MidiUnavailable
+from attune_tui.midi.roles import describe
 from attune_tui.model.preset import Code, Modifier, Preset
 from attune_tui.model.session import CheckIn
 from attune_tui.store.live import LiveSession
@@ -198,7 +200,8 @@ class LiveScreen(Screen[None]):
             status.update(f"[yellow]MIDI off: {exc}[/]  Key logging works as usual.")
             return
         source = f"replaying {midi.replay.name}" if midi.replay else ", ".join(midi.ports)
-        status.update(f"MIDI: {source or 'no inputs'}")
+        players = describe(self.preset.midi.roles)
+        status.update(escape(f"MIDI: {source or 'no inputs'}; players: {players}"))
 
     def stop_engine(self) -> None:
         if self.engine is not None:

@@ -20,15 +20,17 @@ from textual.worker import Worker, WorkerState
 
 from attune_tui.midi.names import find_port, port_key, preselected
 from attune_tui.midi.ports import MidiUnavailable, list_inputs
+from attune_tui.midi.roles import RoleSettings, describe, role_choices
 from attune_tui.model.client import validate_client_code
 
 
 class StartChoice(NamedTuple):
-    """What the dialog was filled in with."""
+    """What the dialog was filled in with; `roles` None: as the preset says."""
 
     client: str
     preset: str
     midi: tuple[str, ...]
+    roles: RoleSettings | None = None
 
 
 class StartDialog(ModalScreen[StartChoice | None]):
@@ -37,23 +39,32 @@ class StartDialog(ModalScreen[StartChoice | None]):
     BINDINGS = [
         Binding("escape", "cancel", "Cancel", id="start.cancel"),
         Binding("ctrl+r", "rescan", "Look for MIDI inputs again", id="start.rescan"),
+        Binding("ctrl+o", "players", "Who plays what", id="start.players"),
     ]
 
     def __init__(
         self,
         client: str,
-        presets: list[str],
+        presets: dict[str, RoleSettings],
         *,
         backend: str | None = None,
         asked: Sequence[str] = (),
+        asked_roles: RoleSettings | None = None,
         recent: Callable[[str], list[str]] = lambda code: [],
     ) -> None:
+        """`presets` maps each preset's name to how it tells the players apart."""
         super().__init__()
         self.client = client
-        self.presets = presets
+        self.presets = sorted(presets)
+        self.preset_roles = presets
         self.backend = backend
         self.asked = tuple(asked)
+        self.asked_roles = asked_roles
         self.recent = recent
+        self._roles: list[RoleSettings | None] = [None]
+        self._role = 0  # index into `_roles`
+        self._role_picked: RoleSettings | None = None  # the therapist's pick with ctrl+o
+        self._role_touched = False
         self._listed = False
         self._touched = False  # the therapist ticked or unticked: a rescan keeps their choice
         self._waiting: tuple[str, str] | None = None  # chosen while the inputs were listed
@@ -65,6 +76,7 @@ class StartDialog(ModalScreen[StartChoice | None]):
             yield OptionList(*self.presets, id="start-presets")
             yield Static("MIDI inputs: looking…", id="start-midi")
             yield SelectionList[str](id="start-inputs")
+            yield Static(id="start-players")
             yield Static(id="start-error")
 
     def on_mount(self) -> None:
@@ -73,6 +85,7 @@ class StartDialog(ModalScreen[StartChoice | None]):
         if "free-improvisation" in self.presets:
             self.query_one(OptionList).highlighted = self.presets.index("free-improvisation")
         self.query_one(SelectionList).display = False
+        self._offer_roles()
         self._scan()
 
     @work(thread=True, exclusive=True, group="start-inputs", exit_on_error=False)
@@ -96,7 +109,9 @@ class StartDialog(ModalScreen[StartChoice | None]):
             return
         if self._waiting is not None:  # a preset was picked already: start with the ticks
             code, preset = self._waiting
-            self.dismiss(StartChoice(code, preset, tuple(self._ticks(names))))
+            ticks = tuple(self._ticks(names))
+            self._offer_roles(ticks)
+            self.dismiss(StartChoice(code, preset, ticks, self._roles[self._role]))
         else:
             self._show_inputs(names, problem)
 
@@ -117,6 +132,7 @@ class StartDialog(ModalScreen[StartChoice | None]):
         inputs.clear_options()
         inputs.add_options(options)
         inputs.display = bool(options)
+        self._offer_roles()
         head = self.query_one("#start-midi", Static)
         if problem is not None:
             head.update(problem)
@@ -128,6 +144,40 @@ class StartDialog(ModalScreen[StartChoice | None]):
     @on(SelectionList.SelectionToggled, "#start-inputs")
     def _toggled(self) -> None:
         self._touched = True
+        self._offer_roles()
+
+    @on(OptionList.OptionHighlighted, "#start-presets")
+    def _preset_highlighted(self) -> None:
+        self._offer_roles()
+
+    def _offer_roles(self, ticks: Sequence[str] | None = None) -> None:
+        """The ways to tell the players apart for the highlighted preset and the ticked
+        inputs; the therapist's own pick stays while it is on offer."""
+        if ticks is None:
+            ticks = self._midi()
+        base = self._preset_roles()
+        self._roles = role_choices(base, self.asked_roles, ticks)
+        keep = self._role_touched and self._role_picked in self._roles
+        self._role = self._roles.index(self._role_picked) if keep else 0
+        self._show_roles(base)
+
+    def _show_roles(self, base: RoleSettings) -> None:
+        chosen = self._roles[self._role]
+        said = f"{describe(base)} (the preset's)" if chosen is None else describe(chosen)
+        more = ", [b]ctrl+o[/] changes" if len(self._roles) > 1 else ""
+        self.query_one("#start-players", Static).update(f"Players: {escape(said)}{more}")
+
+    def _preset_roles(self) -> RoleSettings:
+        """How the highlighted preset tells the players apart."""
+        index = self.query_one("#start-presets", OptionList).highlighted
+        name = self.presets[index] if index is not None else None
+        return self.preset_roles.get(name, RoleSettings()) if name else RoleSettings()
+
+    def action_players(self) -> None:
+        self._role = (self._role + 1) % len(self._roles)
+        self._role_picked = self._roles[self._role]
+        self._role_touched = True
+        self._show_roles(self._preset_roles())
 
     def _midi(self) -> tuple[str, ...]:
         return tuple(self.query_one(SelectionList[str]).selected)
@@ -148,7 +198,7 @@ class StartDialog(ModalScreen[StartChoice | None]):
         if not self._listed:  # the inputs are still being listed: start once they are
             self._waiting = (code, preset)
             return
-        self.dismiss(StartChoice(code, preset, self._midi()))
+        self.dismiss(StartChoice(code, preset, self._midi(), self._roles[self._role]))
 
     def action_rescan(self) -> None:
         self.query_one("#start-midi", Static).update("MIDI inputs: looking…")
