@@ -10,7 +10,7 @@ from collections.abc import Callable, Sequence
 from typing import NamedTuple
 
 from rich.markup import escape
-from textual import on, work
+from textual import events, on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
@@ -140,6 +140,12 @@ class StartDialog(ModalScreen[StartChoice | None]):
             head.update("MIDI inputs: [b]tab[/] to them, [b]space[/] ticks, [b]ctrl+r[/] relists")
         else:
             head.update("MIDI inputs: none found; plug one in and press [b]ctrl+r[/]. Keys only.")
+
+    @on(events.DescendantFocus)
+    def _first_input(self, event: events.DescendantFocus) -> None:
+        """Tabbing to the inputs lands on the first, so that space ticks it at once."""
+        if isinstance(event.widget, SelectionList) and event.widget.highlighted is None:
+            event.widget.highlighted = 0 if event.widget.option_count else None
 
     @on(SelectionList.SelectionToggled, "#start-inputs")
     def _toggled(self) -> None:
