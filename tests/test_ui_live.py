@@ -13,6 +13,7 @@ from textual.widgets import Digits, Input, Static
 
 import attune_tui
 from attune_tui.analysis.features import AutoEvent
+from attune_tui.clock import SessionClock
 from attune_tui.midi.journal import read_journal
 from attune_tui.model.session import CheckIn
 from attune_tui.store import Store
@@ -360,3 +361,33 @@ async def test_every_action_is_in_the_command_palette(store: Store) -> None:
         assert isinstance(app.screen, LiveScreen)
         assert app.screen.live.log.ordered() == []
         assert [o.code for o in app.screen.live.log.deleted.values()] == ["turn-taking"]
+
+
+class StoppedClock(SessionClock):
+    """A session clock standing at `t` seconds."""
+
+    def __init__(self, t: float) -> None:
+        super().__init__()
+        self.t = t
+
+    def now(self) -> float:
+        return self.t
+
+
+async def test_the_breath_rate_shows_without_midi_and_goes_when_taps_stop(store: Store) -> None:
+    app = AttuneApp(store, start=LiveRequest(client="C-014", preset="breath-entrainment"))
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, LiveScreen) and screen.engine is None  # keys only
+        clock = StoppedClock(754.0)
+        screen.live.clock = clock
+        for t in (740.0, 744.0, 748.0, 752.0):  # an inhale every 4 s
+            screen.live.add("breath", t)
+        screen._refresh_log()
+        await pilot.pause()
+        info = screen.query_one("#info", Static)
+        assert "breath 15.0/min" in str(info.render())
+        clock.t = 820.0  # a minute without a tap: the rate says nothing about now
+        await pilot.pause(0.25)
+        assert "breath" not in str(info.render())

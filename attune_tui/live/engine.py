@@ -20,7 +20,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from attune_tui.analysis.attunement import AttunementState, AttunementTracker
-from attune_tui.analysis.breath import breath_rate
 from attune_tui.analysis.features import AutoEvent, PlayerFeatures, PlayerSnapshot
 from attune_tui.analysis.notes import PLAYERS, Player
 from attune_tui.clock import SessionClock
@@ -47,7 +46,6 @@ class EngineUpdate:
     players: dict[Player, PlayerSnapshot]
     history: dict[Player, dict[str, list[float]]]
     attunement: AttunementState | None
-    breath_rate: float | None
     notes: dict[Player, int]
     ports: dict[str, bool]
     lag_ms: float
@@ -98,8 +96,6 @@ class LiveEngine:
         self.pipeline = MidiPipeline(preset.midi.roles, preset.midi.hands_free)
         self.features = {p: PlayerFeatures(p, preset.analysis) for p in PLAYERS}
         self.attunement = AttunementTracker(preset.attunement)
-        self._breath_settings = preset.analysis.breath
-        self.breaths: list[float] = []
         self._counts = _Counts()
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._run, name="attune-engine", daemon=True)
@@ -114,10 +110,6 @@ class LiveEngine:
         self.capture.start()
         if self.replayer is not None:
             self.replayer.start()
-
-    def add_breath(self, t: float) -> None:
-        """A breath tap from the keyboard or a pedal (list append: safe across threads)."""
-        self.breaths.append(t)
 
     def stop(self) -> None:
         """Close the ports, process what is queued, and flush the journal.
@@ -212,7 +204,6 @@ class LiveEngine:
                     for p, f in self.features.items()
                 },
                 attunement=self._state,
-                breath_rate=breath_rate(self.breaths, t, self._breath_settings),
                 notes=dict(self._counts.notes),
                 ports=self.capture.connected(),
                 lag_ms=max(t - self._last_stamp, 0.0) * 1000 if self._last_stamp else 0.0,

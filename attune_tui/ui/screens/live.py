@@ -22,6 +22,7 @@ from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import Digits, Footer, Input, Static
 
+from attune_tui.analysis.breath import breath_rate
 from attune_tui.errors import StoreError
 from attune_tui.live.logger import ObservationLogger, Outcome, toggle_pause
 from attune_tui.midi.capture import PortStatus
@@ -44,6 +45,7 @@ if TYPE_CHECKING:
 
 T = TypeVar("T")
 STORED_AUTO = frozenset({"tempo_change", "dynamics_change", "phrase_end", "silence_start"})
+BREATH = "breath"  # the code of an inhale tap, as the analysis reads it (analyze.BREATH_CODE)
 """Automatic observations worth a line in the record; a phrase's start is implied by its end
 (which carries its length) and the full phrase list is in the session analysis."""
 
@@ -128,6 +130,8 @@ class LiveScreen(Screen[None]):
         self.logger = ObservationLogger(live, preset)
         self.paused = any(o.code == "pause" for o in live.open_states())
         self._note: tuple[Code, float] | None = None
+        self._breath: float | None = None  # breaths per minute from the taps, as shown
+        self._breath_checked = -1  # the whole second it was last worked out at
 
     @property
     def attune(self) -> AttuneApp:
@@ -417,9 +421,6 @@ class LiveScreen(Screen[None]):
         if outcome.action == "text" and outcome.code is not None:
             self._open_note(outcome.code, self.live.clock.now())
             return
-        obs = outcome.observation
-        if self.engine is not None and obs is not None and obs.code == "breath":
-            self.engine.add_breath(obs.t)
         self._refresh_log()
 
     def _guard(self, action: Callable[[], T]) -> T | None:
@@ -447,14 +448,27 @@ class LiveScreen(Screen[None]):
             self._refresh_prompt(now)
             if self.logger.pending is None:
                 self._refresh_log()
+        if int(now) != self._breath_checked:  # taps go stale with time, not only with keys
+            self._refresh_breath(now)
+
+    def _refresh_breath(self, now: float) -> None:
+        """The client's breath rate from the inhales tapped so far, in the header: with or
+        without MIDI, since breath entrainment often has only the therapist playing, or no one."""
+        self._breath_checked = int(now)
+        taps = [o.t for o in self.live.log.current.values() if o.code == BREATH]
+        rate = breath_rate(taps, now, self.preset.analysis.breath)
+        if rate != self._breath:
+            self._breath = rate
+            self._refresh_info()
 
     def _refresh_info(self) -> None:
         s = self.live.session
         state = "[reverse] PAUSED [/]" if self.paused else "[green]● live[/]"
         if self.live.clock.stopped is not None:
             state = "[b]■ ended[/b], check-in"
+        breath = f"   [cyan]breath {self._breath:.1f}/min[/]" if self._breath is not None else ""
         self.query_one("#info", Static).update(
-            f"[b]{s.client}[/b]  {self.preset.title}\n{state}  session {s.id}"
+            f"[b]{s.client}[/b]  {self.preset.title}\n{state}  session {s.id}{breath}"
         )
 
     def _refresh_prompt(self, now: float) -> None:
@@ -476,6 +490,7 @@ class LiveScreen(Screen[None]):
         )
         self.query_one(KeyLegend).show({o.code for o in self.live.open_states()})
         self._refresh_prompt(self.live.clock.now())
+        self._refresh_breath(self.live.clock.now())
 
 
 def choices_text(modifier: Modifier, markup: bool = True) -> str:

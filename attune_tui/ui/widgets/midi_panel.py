@@ -83,8 +83,6 @@ class AttunementMeter(Static):
         text.append(f"   client {state.client_role}, therapist {state.therapist_role}", style="dim")
         if state.in_moment:
             text.append("   ● moment", style="bold green")
-        if update.breath_rate is not None:
-            text.append(f"   breath {update.breath_rate:.1f}/min", style="cyan")
         self.update(text, layout=False)  # fixed height: no layout pass five times a second
 
 
