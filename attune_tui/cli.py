@@ -126,7 +126,9 @@ def build_parser() -> argparse.ArgumentParser:
     midi = sub.add_parser("midi", help="MIDI ports", parents=[common])
     midi_sub = midi.add_subparsers(title="commands", metavar="COMMAND", required=True)
     ports = midi_sub.add_parser("ports", help="list MIDI inputs", parents=[common])
-    ports.add_argument("--backend", help="e.g. rtmidi/UNIX_JACK (env MIDO_BACKEND)")
+    ports.add_argument(
+        "--backend", default=argparse.SUPPRESS, help="e.g. rtmidi/UNIX_JACK (env MIDO_BACKEND)"
+    )
     ports.set_defaults(handler=_midi_ports)
 
     analyze = sub.add_parser("analyze", help="analyse a MIDI file offline", parents=[common])
@@ -150,7 +152,10 @@ def _midi_options(parser: argparse.ArgumentParser) -> None:
         metavar="PORT",
         help="MIDI input: its name as `attune midi ports` lists it, or a part only it contains",
     )
-    parser.add_argument("--backend", help="mido backend, e.g. rtmidi/UNIX_JACK")
+    # SUPPRESS: `attune --backend X session start` keeps X when the subcommand names none
+    parser.add_argument(
+        "--backend", default=argparse.SUPPRESS, help="mido backend, e.g. rtmidi/UNIX_JACK"
+    )
     parser.add_argument("--replay", type=Path, help="replay a .mid file through the live path")
     parser.add_argument("--speed", type=float, default=1.0, help="replay speed (with --replay)")
 

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from attune_tui.cli import main
+from attune_tui.cli import build_parser, main
 from attune_tui.store import Store
 
 COMMANDS = [
@@ -290,3 +290,22 @@ def test_export_to_a_file_others_can_read_warns(store: Store, tmp_path: Path) ->
             assert "readable by others (mode 0644)" in warned and "--out FILE" in warned
         else:
             assert warned == ""
+
+
+@pytest.mark.parametrize(
+    ("words", "backend"),
+    [
+        (
+            ["--backend", "rtmidi/UNIX_JACK", "session", "start", "--client", "C-1"],
+            "rtmidi/UNIX_JACK",
+        ),
+        (
+            ["session", "start", "--client", "C-1", "--backend", "rtmidi/UNIX_JACK"],
+            "rtmidi/UNIX_JACK",
+        ),
+        (["--backend", "rtmidi/UNIX_JACK", "midi", "ports"], "rtmidi/UNIX_JACK"),
+        (["session", "continue", "X"], None),
+    ],
+)
+def test_a_backend_given_before_the_command_is_kept(words: list[str], backend: str | None) -> None:
+    assert build_parser().parse_args(words).backend == backend
