@@ -15,6 +15,7 @@ from typing import Any
 import orjson
 
 from attune_tui.analysis.attunement import AttunementResult, analyze_attunement, summarize
+from attune_tui.analysis.breath import BREATH_CODE
 from attune_tui.analysis.notes import Note
 from attune_tui.analysis.offline import JSON_VERSION, Analysis, analysis_to_json, analyze_notes
 from attune_tui.errors import AttuneError
@@ -28,7 +29,6 @@ from attune_tui.store import SessionData
 from attune_tui.store.atomic import write_atomic
 from attune_tui.store.store import ANALYSIS, JOURNAL, MIDI
 
-BREATH_CODE = "breath"
 ATTUNEMENT_CODE = "attunement"
 AFFECT_CODE = "affect"
 

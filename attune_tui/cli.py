@@ -195,17 +195,42 @@ def _roles(args: argparse.Namespace) -> RoleSettings | None:
     if len(given) > 1:
         raise AttuneError(f"{' and '.join(given)}: choose one way to tell the players apart")
     try:
-        if args.split is not None or args.lower is not None:
-            return split_at(parse_note(args.split or "C4"), args.lower or "therapist")
+        if args.split is not None:
+            return split_at(parse_note(args.split), args.lower or "therapist")
+        if args.lower is not None:
+            raise ValueError("--lower says who plays below --split: give --split KEY too")
         if args.client_port or args.therapist_port:
             if not (args.client_port and args.therapist_port):
                 raise ValueError("give both --client-port and --therapist-port")
             return by_inputs(args.client_port, args.therapist_port)
         if args.client_channel is not None or args.therapist_channel is not None:
-            return by_channels(args.client_channel or 1, args.therapist_channel or 2)
+            if args.client_channel is None or args.therapist_channel is None:
+                raise ValueError("give both --client-channel and --therapist-channel")
+            return by_channels(args.client_channel, args.therapist_channel)
     except ValueError as exc:
         raise AttuneError(str(exc)) from None
     return None
+
+
+def _check_inputs_of(roles: RoleSettings | None, inputs: Sequence[str]) -> None:
+    """Roles by input must give each player one of the session's inputs, and not the same one:
+    otherwise every note falls to the fallback player without a word."""
+    from attune_tui.midi.roles import names_input
+
+    if roles is None or roles.mode != "port" or not inputs:
+        return
+    chosen: dict[str, str] = {}
+    for name, player in roles.ports.items():
+        hits = [i for i in inputs if names_input(name, i)]
+        if len(hits) != 1:
+            count = "none" if not hits else f"{len(hits)}"
+            raise AttuneError(
+                f"--{player}-port {name!r} names {count} of the MIDI inputs "
+                f"({', '.join(inputs)}): give one of them, or a part only it contains"
+            )
+        chosen[player] = hits[0]
+    if chosen.get("client") == chosen.get("therapist"):
+        raise AttuneError(f"--client-port and --therapist-port both name {chosen['client']!r}")
 
 
 def _home(args: argparse.Namespace) -> int:
@@ -223,12 +248,14 @@ def _session_start(args: argparse.Namespace) -> int:
     client = _client_code(args.client)
     _load_preset(args.preset)  # an unknown preset names the known ones, before any screen
     _check_replay(args)
-    _check_midi(args)
+    roles = _roles(args)
+    midi = _check_midi(args)
+    _check_inputs_of(roles, midi)
     request = LiveRequest(
         client=client,
         preset=args.preset,
-        midi=tuple(args.midi),
-        roles=_roles(args),
+        midi=midi,
+        roles=roles,
         backend=args.backend,
         replay=args.replay,
         speed=args.speed,
@@ -241,10 +268,9 @@ def _session_continue(args: argparse.Namespace) -> int:
 
     _store(args).record(args.session)  # a missing or unreadable session: an error, no screen
     _check_replay(args)
-    _check_midi(args)
     request = LiveRequest(
         session_id=args.session,
-        midi=tuple(args.midi),
+        midi=_check_midi(args),
         backend=args.backend,
         replay=args.replay,
         speed=args.speed,
@@ -283,21 +309,30 @@ def _check_replay(args: argparse.Namespace) -> None:
         load_events(args.replay)
 
 
-def _check_midi(args: argparse.Namespace) -> None:
-    """A `--midi` name that is part of several inputs' names is refused before any screen. One
-    that names no input is not: the session takes the input when it is plugged in."""
-    from attune_tui.midi.names import ambiguity
-    from attune_tui.midi.ports import MidiUnavailable, list_inputs
+def _check_midi(args: argparse.Namespace) -> tuple[str, ...]:
+    """The `--midi` inputs by the names they are listed under (ALSA's numbers aside), so that
+    the record, the screen and roles by input name the device, not what was typed.
 
+    A name that is part of several inputs' names is refused before any screen. One that names
+    no input is kept as typed: the session takes the input when it is plugged in. An unusable
+    backend is refused here too; no MIDI system at all is not (keys work without it).
+    """
+    from attune_tui.midi.names import ambiguity, find_port, port_key
+    from attune_tui.midi.ports import MidiUnavailable, list_inputs, parse_backend
+
+    parse_backend(args.backend)
     if not args.midi:
-        return
+        return ()
     try:
         names = list_inputs(args.backend)
     except MidiUnavailable:
-        return  # the live screen says so, and key logging works without MIDI
+        return tuple(args.midi)  # the live screen says so, and key logging works without MIDI
     problems = [p for p in (ambiguity(names, wanted) for wanted in args.midi) if p]
     if problems:
         raise AttuneError("\n".join(f"--midi: {p}" for p in problems))
+    found = [(wanted, find_port(names, wanted)) for wanted in args.midi]
+    listed = [wanted if i is None else port_key(names[i]) for wanted, i in found]
+    return tuple(dict.fromkeys(listed))
 
 
 def _review(args: argparse.Namespace) -> int:

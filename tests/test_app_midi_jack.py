@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import threading
 import time
+from typing import Any
 
 import pytest
 from jack import (
@@ -16,10 +17,11 @@ from jack import (
     rerun_if_late,
     unique,
 )
+from textual.pilot import Pilot
 from textual.widgets import SelectionList
 
 from attune_tui.analyze import session_analysis
-from attune_tui.cli import main
+from attune_tui.cli import _check_midi, build_parser, main
 from attune_tui.clock import SessionClock
 from attune_tui.midi.journal import read_journal
 from attune_tui.midi.roles import by_inputs
@@ -142,6 +144,14 @@ def _sleep_until(when: float) -> None:
     time.sleep(max(when - time.monotonic(), 0.0))
 
 
+async def _end(pilot: Pilot[Any], app: AttuneApp) -> None:
+    """ctrl+e, the check-in skipped, and wait until the session is saved."""
+    await pilot.press("ctrl+e")
+    await pilot.pause()
+    await pilot.press("escape")
+    await _until(pilot, lambda: app.live is None, timeout=20)
+
+
 async def _until(pilot: object, condition: object, timeout: float = 3.0) -> None:
     deadline = time.monotonic() + timeout
     while not condition():  # type: ignore[operator]
@@ -181,10 +191,7 @@ async def test_inputs_chosen_in_the_start_dialog_are_captured(jack: str, store: 
                 await pilot.pause(0.1)
             await _until(pilot, lambda: len(engine.features["client"]._onsets) == 6)
             session_id = screen.live.session.id
-            await pilot.press("ctrl+e")
-            await pilot.pause()
-            await pilot.press("escape")
-            await _until(pilot, lambda: app.live is None, timeout=20)
+            await _end(pilot, app)
             assert store.record(session_id).midi_ports == [sender.name]
 
             await _until(pilot, lambda: isinstance(app.screen, ReviewScreen))
@@ -196,10 +203,7 @@ async def test_inputs_chosen_in_the_start_dialog_are_captured(jack: str, store: 
             assert isinstance(again, LiveScreen) and again.engine is not None
             capture = again.engine.capture
             await _until(pilot, lambda: capture.connected().get(sender.name, False))
-            await pilot.press("ctrl+e")
-            await pilot.pause()
-            await pilot.press("escape")
-            await _until(pilot, lambda: app.live is None, timeout=20)
+            await _end(pilot, app)
     finally:
         sender.close()
 
@@ -269,10 +273,21 @@ async def test_two_keyboards_ticked_in_the_dialog_play_one_player_each(
             )
             assert features["client"]._pitches == [60, 61, 62, 63]
             assert features["therapist"]._pitches == [48, 49, 50, 51]
-            await pilot.press("ctrl+e")
-            await pilot.pause()
-            await pilot.press("escape")
-            await _until(pilot, lambda: app.live is None, timeout=20)
+            await _end(pilot, app)
     finally:
         client_keys.close()
         therapist_keys.close()
+
+
+def test_a_midi_name_typed_in_part_is_recorded_as_the_input_is_listed(jack: str) -> None:
+    """What is typed only finds the input; the session, its screen and roles by input name
+    the device, so `--client-port` can name it the way `attune midi ports` lists it."""
+    sender = Sender(unique("Piano"))
+    try:
+        args = build_parser().parse_args(
+            ["session", "start", "--client", "C-033", "--midi", sender.client.upper(),
+             "--backend", BACKEND, "--client-port", sender.name, "--therapist-port", "pads"]
+        )  # fmt: skip
+        assert _check_midi(args) == (sender.name,)
+    finally:
+        sender.close()

@@ -64,7 +64,8 @@ def test_a_session_starts_with_the_inputs_asked_for_then_the_last_ones_then_the_
     through = "Midi Through:Midi Through Port-0 14:0"
     piano = "Digital Piano:Digital Piano MIDI 1 24:0"
     pads = "Drum Pad:Pads 20:0"
-    assert preselected([through, piano, pads], ["keys"], [piano]) == ["keys"]
+    assert preselected([through, piano, pads], ["keys"], [piano]) == ["keys"]  # not plugged in
+    assert preselected([through, piano, pads], ["PIANO"], []) == [piano]  # as listed
     # the last session's keyboard, plugged in again under new ALSA numbers
     assert preselected([through, piano, pads], [], ["Digital Piano:Digital Piano MIDI 1"]) == [
         piano

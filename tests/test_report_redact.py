@@ -6,9 +6,13 @@ import csv
 import io
 from datetime import UTC, datetime, timedelta
 
+import orjson
 import pytest
 from test_report_fixtures import CLIENT, NAME, NOTE, SUMMARY, Recorded, record_session
 
+from attune_tui.midi.events import RawEvent
+from attune_tui.midi.journal import JournalWriter
+from attune_tui.midi.roles import by_inputs
 from attune_tui.report.export import FORMATS, export_all, export_session
 from attune_tui.store import Store
 
@@ -88,3 +92,31 @@ def test_all_sessions_table_keeps_clients_apart(store: Store) -> None:
     assert not [word for word in leaks if word in text]
     plain = export_all(store, "csv").decode("utf-8")  # the check above can fail
     assert "C-014" in plain and "B-7" in plain and NAME in plain
+
+
+def test_redacted_exports_keep_the_players_apart_without_naming_their_inputs(
+    store: Store,
+) -> None:
+    """Roles by input name the keyboards; the redacted copy drops the names, yet its figures
+    must split the players as the unredacted ones do."""
+    roles = by_inputs("Anna's Piano", "Pads")
+    live = store.start_session("C-061", "free-improvisation", ["Anna's Piano", "Pads"], roles)
+    with JournalWriter(live.folder / "midi.jsonl") as midi:
+        for beat in range(8):
+            for port, pitch in (("Anna's Piano", 72), ("Pads", 40)):  # both send on channel 1
+                midi.append(RawEvent(1.0 + 0.5 * beat, port, (0x90, pitch, 80)))
+                midi.append(RawEvent(1.2 + 0.5 * beat, port, (0x80, pitch, 0)))
+    live.end(None)
+    live.close()
+    plain = orjson.loads(export_session(store, live.session.id, "json"))
+    shared = orjson.loads(export_session(store, live.session.id, "json", redact=True))
+    players = {p: shared["analysis"]["players"][p]["notes"] for p in ("client", "therapist")}
+    assert players == {"client": 8, "therapist": 8}
+    assert players == {p: plain["analysis"]["players"][p]["notes"] for p in players}
+    assert "capture" not in shared["analysis"]  # its modification time is a full date
+    for fmt in sorted(FORMATS):
+        assert b"Anna" not in export_session(store, live.session.id, fmt, redact=True), fmt
+    (live.folder / "midi.jsonl").unlink()  # a capture gone: the reason names the folder
+    shared = orjson.loads(export_session(store, live.session.id, "json", redact=True))
+    assert shared["analysis"] is None
+    assert "C-061" not in shared["analysis_error"] and live.session.id not in str(shared)

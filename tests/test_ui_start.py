@@ -8,12 +8,14 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 import pytest
 from textual.pilot import Pilot
-from textual.widgets import SelectionList, Static
+from textual.widgets import Input, SelectionList, Static
 
+import attune_tui
 from attune_tui.midi.roles import by_inputs, split_at
 from attune_tui.store import Store
 from attune_tui.ui.app import AttuneApp, LiveRequest
@@ -144,10 +146,10 @@ async def test_inputs_named_on_the_command_line_come_ticked_even_when_absent(
     monkeypatch.setattr(start, "list_inputs", listing([PIANO, PADS]))
     app = AttuneApp(store)
     async with app.run_test(size=SIZE) as pilot:
-        app.start = LiveRequest(midi=("Stage Piano",))  # as `session start --midi` left it
+        app.start = LiveRequest(midi=("Stage Piano", "DRUM"))  # as `session start` left it
         dialog = await open_dialog(pilot)
         inputs = await listed(pilot, dialog)
-        assert inputs.selected == ["Stage Piano"]
+        assert inputs.selected == ["Drum Pad:Pads", "Stage Piano"]  # a part names the listed one
         prompts = [str(inputs.get_option_at_index(i).prompt) for i in range(inputs.option_count)]
         assert prompts[-1] == "Stage Piano (not plugged in)"
 
@@ -203,3 +205,70 @@ async def test_roles_given_on_the_command_line_are_the_sessions(store: Store) ->
         assert screen.preset.midi.roles == split_at(55)
         session_id = screen.live.session.id
     assert store.record(session_id).roles == split_at(55)
+
+
+async def test_two_identical_keyboards_are_two_inputs(
+    store: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    twins = ["Digital Piano:Digital Piano MIDI 1 24:0", "Digital Piano:Digital Piano MIDI 1 28:0"]
+    monkeypatch.setattr(start, "list_inputs", listing(twins))
+    store.add_client("C-047")
+    app = AttuneApp(store)
+    async with app.run_test(size=SIZE) as pilot:
+        dialog = await open_dialog(pilot)
+        inputs = await listed(pilot, dialog)
+        values = [inputs.get_option_at_index(i).value for i in range(inputs.option_count)]
+        assert values == twins  # only ALSA's numbers tell them apart
+        await pilot.press("tab", "space")
+        assert inputs.selected == [twins[0]]
+
+
+async def test_a_clients_last_setup_comes_back_with_them(
+    store: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """C-048 played last time on the pads and the piano, one each, pads for the client; C-049
+    never had MIDI. Typing the code brings back that client's set-up."""
+    piano, pads = "Digital Piano:Digital Piano MIDI 1", "Drum Pad:Pads"
+    store.add_client("C-049")
+    live = store.start_session("C-048", "free-improvisation", [pads, piano], by_inputs(pads, piano))
+    live.end(None)
+    live.close()
+    monkeypatch.setattr(start, "list_inputs", listing([PIANO, PADS, THROUGH, "Stage:Out"]))
+    app = AttuneApp(store)
+    async with app.run_test(size=SIZE) as pilot:
+        dialog = await open_dialog(pilot)
+        inputs = await listed(pilot, dialog)
+        players = dialog.query_one("#start-players", Static)
+        client = dialog.query_one("#start-client", Input)
+        client.value = "C-049"
+        await pilot.pause()
+        assert inputs.selected == []  # three instruments and no last time: the therapist picks
+        client.value = "C-048"
+        await pilot.pause()
+        assert sorted(inputs.selected) == [piano, pads]
+        assert f"by input: {pads} client, {piano} therapist" in str(players.render())
+        await pilot.press("enter")
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, LiveScreen)
+        assert screen.live.session.roles == by_inputs(pads, piano)
+
+
+async def test_continuing_with_a_replay_opens_no_keyboard_and_records_the_file(
+    store: Store,
+) -> None:
+    first = store.start_session("C-050", "free-improvisation", ["Stage Piano:Out"])
+    first.end(None)
+    first.close()
+    demo = Path(attune_tui.__file__).parent / "data" / "demo.mid"
+    app = AttuneApp(store, start=LiveRequest(session_id=first.session.id, replay=demo))
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, LiveScreen) and screen.midi is not None
+        assert screen.midi.ports == () and screen.midi.replay == demo
+        await pilot.press("ctrl+e")
+        await pilot.pause()
+        await pilot.press("escape")
+        await pilot.pause()
+    assert store.record(first.session.id).midi_ports == ["Stage Piano:Out", "replay:demo.mid"]

@@ -16,6 +16,9 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from attune_tui.analysis.phrases import Phrase
 
+BREATH_CODE = "breath"
+"""The code of an inhale tap, whatever logs it: a key, the pedal or a MIDI trigger."""
+
 
 class BreathSettings(BaseModel):
     """How breath taps become a rate and when a phrase counts as breath-matched."""

@@ -65,11 +65,13 @@ def recorded_inputs(ports: Sequence[str]) -> list[str]:
 def preselected(names: Sequence[str], asked: Sequence[str], recent: Sequence[str]) -> list[str]:
     """The inputs a new session starts with unless the therapist changes them.
 
-    Those asked for on the command line; else those the client's last session used that are
-    plugged in; else the instrument when exactly one is (ALSA's loopback is none).
+    Those asked for on the command line (as listed when plugged in, as typed when not); else
+    those the client's last session used that are plugged in; else the instrument when exactly
+    one is (ALSA's loopback is none).
     """
     if asked:
-        return list(asked)
+        listed = [(a, find_port(names, a)) for a in asked]
+        return list(dict.fromkeys(a if i is None else names[i] for a, i in listed))
     found = [names[i] for i in (find_port(names, p) for p in recent) if i is not None]
     if found:
         return list(dict.fromkeys(found))

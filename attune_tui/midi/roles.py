@@ -69,7 +69,7 @@ _NAMES = ("C", "C#", "D", "D#", "E", "F", "F#", "G", "G#", "A", "A#", "B")
 def parse_note(text: str) -> int:
     """A key as a MIDI number (`60`) or a note name (`C4`, `F#3`, `Bb2`; C4 = 60, middle C)."""
     value = text.strip()
-    if value.isdigit():
+    if value.isascii() and value.isdigit():
         number = int(value)
     else:
         match = _NOTE_NAME.match(value)
@@ -101,6 +101,8 @@ def describe(roles: RoleSettings) -> str:
 
 def by_inputs(client: str, therapist: str) -> RoleSettings:
     """Two keyboards: one input each."""
+    if port_key(client).casefold() == port_key(therapist).casefold():
+        raise ValueError(f"the client and the therapist need different inputs, not both {client!r}")
     return RoleSettings(mode="port", ports={client: "client", therapist: "therapist"})
 
 
@@ -156,26 +158,45 @@ class RoleMap:
             if port_key(name).casefold() == key:
                 return player
         for name, player in ports.items():
-            if name.casefold() in key:
+            if names_input(name, port):
                 return player
         return self.settings.fallback
 
 
+def names_input(name: str, port: str) -> bool:
+    """Whether a roles entry `name` is the input `port`: the same name (ALSA's numbers and case
+    aside) or a part of it."""
+    return port_key(name).casefold() in port_key(port).casefold()
+
+
 def role_choices(
-    preset: RoleSettings, asked: RoleSettings | None, inputs: Sequence[str]
+    preset: RoleSettings,
+    asked: RoleSettings | None,
+    inputs: Sequence[str],
+    last: RoleSettings | None = None,
 ) -> list[RoleSettings | None]:
     """Ways to tell the players apart that the start dialog offers, the likeliest first.
 
-    None is the preset's own. Two or more inputs ticked while the preset goes by channel most
-    likely mean two keyboards, each sending on channel 1: one input per player comes first.
+    None is the preset's own. First come the roles asked for on the command line; else those
+    of the client's last session (`last`) when its inputs are ticked again; else, when two or
+    more inputs are ticked while the preset goes by channel, one input per player: most
+    keyboards send on channel 1, so two of them are two players, not two channels.
     """
     split = preset.split_note if preset.mode == "split" else 60
     pairs = []
-    if len(inputs) > 1:
+    if len(inputs) > 1 and port_key(inputs[0]).casefold() != port_key(inputs[1]).casefold():
         pairs = [by_inputs(inputs[0], inputs[1]), by_inputs(inputs[1], inputs[0])]
     splits = [split_at(split, "therapist"), split_at(split, "client")]
-    first: list[RoleSettings | None] = [asked] if asked is not None else []
-    if asked is None and pairs and preset.mode == "channel":
+    ticked = {port_key(name).casefold() for name in inputs}
+    again = last is not None and (
+        last.mode != "port" or {port_key(p).casefold() for p in last.ports} <= ticked
+    )
+    first: list[RoleSettings | None] = []
+    if asked is not None:
+        first = [asked]
+    elif again:
+        first = [last]
+    elif pairs and preset.mode == "channel":
         first = [pairs.pop(0)]
     options = [*first, None, *pairs, *splits]
     unique: list[RoleSettings | None] = []

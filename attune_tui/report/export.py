@@ -115,18 +115,27 @@ class SessionReport:
 
     data: SessionData
     redacted: bool
+    source: SessionData | None = None
+    """The session as stored, when `data` is its redacted copy: the capture is read and
+    analysed from it, since the copy has lost what the analysis needs (the input names that
+    tell the players apart, the inputs that say a capture is missing)."""
     problems: list[str] = field(default_factory=list)
     """Damage met while reading the capture, for the exporter to pass on."""
+
+    @property
+    def stored(self) -> SessionData:
+        return self.source if self.source is not None else self.data
 
     @cached_property
     def preset(self) -> Preset | None:
         """The preset the session was logged with (with the session's own roles, if it set
         any), or None if it is no longer installed."""
+        session = self.stored.session
         try:
-            preset = find_preset(self.data.session.preset, user_presets_dir())
+            preset = find_preset(session.preset, user_presets_dir())
         except InputError:
             return None
-        return preset.with_roles(self.data.session.roles)
+        return preset.with_roles(session.roles)
 
     def required_preset(self) -> Preset:
         """The preset, for formats that cannot do without its vocabulary or settings."""
@@ -146,7 +155,7 @@ class SessionReport:
         fresh = (
             saved.exists() and journal.exists() and journal.stat().st_mtime > saved.stat().st_mtime
         )
-        document = session_analysis(self.data, self.required_preset(), fresh=fresh)
+        document = session_analysis(self.stored, self.required_preset(), fresh=fresh)
         self.problems.extend(document.get("problems", ()))
         return document
 
@@ -158,11 +167,19 @@ class SessionReport:
         """
         document = session_json(self.data)
         try:
-            document["analysis"] = analysis = self.analysis
+            analysis = self.analysis
         except AttuneError as exc:
             document["analysis"] = None
-            document["analysis_error"] = str(exc)
+            # the reason names the session's folder: its id carries the date and the client
+            document["analysis_error"] = (
+                "the analysis could not be made; the unredacted export says why"
+                if self.redacted
+                else str(exc)
+            )
             return document
+        if self.redacted:  # file paths (id, date, client) and the capture's modification time
+            analysis = {k: v for k, v in analysis.items() if k not in ("problems", "capture")}
+        document["analysis"] = analysis
         document["review"] = review_json(analysis, self.data.log.moment_verdicts)
         return document
 
@@ -175,7 +192,7 @@ class SessionReport:
 
     def midi(self) -> bytes:
         """The raw capture as a Standard MIDI File, one track per player."""
-        capture = session_events(self.data)
+        capture = session_events(self.stored)
         self.problems.extend(capture.problems)
         events = capture.events
         if not events:
@@ -238,7 +255,7 @@ def export_session(
     when part of the record could not be read.
     """
     data = _loaded(store, session_id, warn)
-    report = SessionReport(prepared(data, redact), redact)
+    report = SessionReport(prepared(data, redact), redact, source=data)
     payload = _format(fmt).render(report)
     for problem in dict.fromkeys(report.problems):  # each once
         warn(problem)

@@ -20,8 +20,8 @@ from dataclasses import dataclass, field
 from html import escape
 from typing import Any
 
+from attune_tui.analysis.breath import BREATH_CODE
 from attune_tui.analysis.notes import PLAYERS
-from attune_tui.analyze import BREATH_CODE
 from attune_tui.model.observation import Observation
 from attune_tui.model.preset import Preset
 from attune_tui.report.reviewed import REJECTED, moment_status

@@ -13,8 +13,8 @@ from typing import Any
 
 import numpy as np
 
+from attune_tui.analysis.breath import BREATH_CODE
 from attune_tui.analysis.notes import PLAYERS, Player
-from attune_tui.analyze import BREATH_CODE
 from attune_tui.model.observation import Observation
 from attune_tui.model.preset import Preset
 from attune_tui.report.reviewed import MARKED, moment_status

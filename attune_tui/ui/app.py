@@ -28,7 +28,7 @@ from attune_tui.ui.keymap import Keymap, for_preset, read_keymap
 from attune_tui.ui.screens.home import HomeScreen
 from attune_tui.ui.screens.live import LiveScreen, MidiRequest
 from attune_tui.ui.screens.recover import RecoverScreen
-from attune_tui.ui.screens.start import StartChoice, StartDialog
+from attune_tui.ui.screens.start import NO_SETUP, LastSetup, StartChoice, StartDialog
 
 
 @dataclass(frozen=True, slots=True)
@@ -151,20 +151,20 @@ class AttuneApp(App[int]):
             backend=self.backend,
             asked=asked,
             asked_roles=asked_roles,
-            recent=self._recent,
+            last=self._last_setup,
         )
 
-    def _recent(self, client: str) -> list[str]:
-        """The MIDI inputs of the client's newest session that had any."""
+    def _last_setup(self, client: str) -> LastSetup:
+        """The MIDI inputs and roles of the client's newest session that had inputs."""
         try:
             sessions, _ = self.store.sessions(client)
         except (AttuneError, OSError):
-            return []
+            return NO_SETUP
         for session in sessions:
             inputs = recorded_inputs(session.midi_ports)
             if inputs:
-                return inputs
-        return []
+                return LastSetup(inputs, session.roles)
+        return NO_SETUP
 
     def start_from_dialog(self, choice: StartChoice | None) -> None:
         if choice is not None:
@@ -185,10 +185,7 @@ class AttuneApp(App[int]):
         if chosen is not None:
             request = replace(request, midi=chosen[0], roles=chosen[1], backend=self.backend)
         preset = self.preset(preset_name)
-        # A replayed file is the session's input as a port would be: the record says so, and
-        # a capture lost later is then named rather than analysed as silence.
-        replay = [f"{REPLAY_PREFIX}{request.replay.name}"] if request.replay is not None else []
-        inputs = [*request.midi, *replay]
+        inputs = _inputs_of(request)
         self.live = self.store.start_session(client, preset.name, inputs, request.roles)
         self._use_keymap(for_preset(self.keymap, preset))
         session_preset = preset.with_roles(request.roles)
@@ -200,10 +197,10 @@ class AttuneApp(App[int]):
         data = self.store.load(session_id)
         preset = self.preset(data.session.preset).with_roles(data.session.roles)
         request = self._midi_once()
-        if not request.midi:
+        if not request.midi and request.replay is None:
             midi = tuple(recorded_inputs(data.session.midi_ports))
             request = replace(request, midi=midi, backend=self.backend)
-        self.live = self.store.continue_session(session_id, list(request.midi))
+        self.live = self.store.continue_session(session_id, _inputs_of(request))
         self._use_keymap(for_preset(self.keymap, preset))
         self.push_screen(LiveScreen(self.live, preset, _midi_request(request)))
 
@@ -263,6 +260,13 @@ class AttuneApp(App[int]):
         for problem in keymap.problems:
             self.notify(problem, severity="warning", timeout=15)
         self.set_keymap(keymap.keys)
+
+
+def _inputs_of(request: LiveRequest) -> list[str]:
+    """What the session record lists as its inputs. A replayed file is one, as a port would
+    be: a capture lost later is then named rather than analysed as silence."""
+    replay = [f"{REPLAY_PREFIX}{request.replay.name}"] if request.replay is not None else []
+    return [*request.midi, *replay]
 
 
 def _midi_request(request: LiveRequest) -> MidiRequest | None:

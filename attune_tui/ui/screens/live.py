@@ -22,7 +22,7 @@ from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import Digits, Footer, Input, Static
 
-from attune_tui.analysis.breath import breath_rate
+from attune_tui.analysis.breath import BREATH_CODE, breath_rate
 from attune_tui.errors import StoreError
 from attune_tui.live.logger import ObservationLogger, Outcome, toggle_pause
 from attune_tui.midi.capture import PortStatus
@@ -45,7 +45,6 @@ if TYPE_CHECKING:
 
 T = TypeVar("T")
 STORED_AUTO = frozenset({"tempo_change", "dynamics_change", "phrase_end", "silence_start"})
-BREATH = "breath"  # the code of an inhale tap, as the analysis reads it (analyze.BREATH_CODE)
 """Automatic observations worth a line in the record; a phrase's start is implied by its end
 (which carries its length) and the full phrase list is in the session analysis."""
 
@@ -455,7 +454,7 @@ class LiveScreen(Screen[None]):
         """The client's breath rate from the inhales tapped so far, in the header: with or
         without MIDI, since breath entrainment often has only the therapist playing, or no one."""
         self._breath_checked = int(now)
-        taps = [o.t for o in self.live.log.current.values() if o.code == BREATH]
+        taps = [o.t for o in self.live.log.current.values() if o.code == BREATH_CODE]
         rate = breath_rate(taps, now, self.preset.analysis.breath)
         if rate != self._breath:
             self._breath = rate

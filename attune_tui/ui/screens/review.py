@@ -23,10 +23,10 @@ from textual.timer import Timer
 from textual.widgets import Footer, Static
 from textual.worker import Worker, WorkerState
 
+from attune_tui.analysis.breath import BREATH_CODE
 from attune_tui.analyze import (
     AFFECT_CODE,
     ATTUNEMENT_CODE,
-    BREATH_CODE,
     analyze_stored,
     save_analysis,
     saved_analysis,

@@ -1,7 +1,8 @@
-"""Start a session: a client code, a preset, and the MIDI inputs to log from.
+"""Start a session: a client code, a preset, the MIDI inputs to log from and who plays what.
 
 The inputs are listed in a thread (a MIDI system can take a moment to answer) and come ticked as
-`midi.names.preselected` says, so the usual case, one keyboard plugged in, needs no key at all.
+`midi.names.preselected` says, the players as `midi.roles.role_choices` puts first, so the
+usual set-ups (one keyboard, or the client's keyboards of last time) need no key at all.
 """
 
 from __future__ import annotations
@@ -33,8 +34,18 @@ class StartChoice(NamedTuple):
     roles: RoleSettings | None = None
 
 
+class LastSetup(NamedTuple):
+    """A client's newest session with MIDI: its inputs and its own roles (None: the preset's)."""
+
+    inputs: list[str]
+    roles: RoleSettings | None
+
+
+NO_SETUP = LastSetup([], None)
+
+
 class StartDialog(ModalScreen[StartChoice | None]):
-    """Dismisses with the client code, the preset and the MIDI inputs to open, or None."""
+    """Dismisses with the client code, the preset, the MIDI inputs and the roles, or None."""
 
     BINDINGS = [
         Binding("escape", "cancel", "Cancel", id="start.cancel"),
@@ -50,9 +61,10 @@ class StartDialog(ModalScreen[StartChoice | None]):
         backend: str | None = None,
         asked: Sequence[str] = (),
         asked_roles: RoleSettings | None = None,
-        recent: Callable[[str], list[str]] = lambda code: [],
+        last: Callable[[str], LastSetup] = lambda code: NO_SETUP,
     ) -> None:
-        """`presets` maps each preset's name to how it tells the players apart."""
+        """`presets` maps each preset's name to how it tells the players apart; `asked` and
+        `asked_roles` come from the command line; `last` gives a client's last set-up."""
         super().__init__()
         self.client = client
         self.presets = sorted(presets)
@@ -60,14 +72,17 @@ class StartDialog(ModalScreen[StartChoice | None]):
         self.backend = backend
         self.asked = tuple(asked)
         self.asked_roles = asked_roles
-        self.recent = recent
+        self._last = last
+        self._last_of: dict[str, LastSetup] = {}  # read once per client code
+        self._names: list[str] = []  # the inputs last listed
+        self._problem: str | None = None  # why none could be listed
+        self._listed = False
+        self._touched = False  # the therapist ticked or unticked: keep their choice from then on
+        self._waiting: tuple[str, str] | None = None  # picked while the inputs were listed
         self._roles: list[RoleSettings | None] = [None]
         self._role = 0  # index into `_roles`
         self._role_picked: RoleSettings | None = None  # the therapist's pick with ctrl+o
         self._role_touched = False
-        self._listed = False
-        self._touched = False  # the therapist ticked or unticked: a rescan keeps their choice
-        self._waiting: tuple[str, str] | None = None  # chosen while the inputs were listed
 
     def compose(self) -> ComposeResult:
         with Vertical(id="start"):
@@ -88,6 +103,7 @@ class StartDialog(ModalScreen[StartChoice | None]):
         self._offer_roles()
         self._scan()
 
+    # listing -------------------------------------------------------------------------------
     @work(thread=True, exclusive=True, group="start-inputs", exit_on_error=False)
     def _scan(self) -> list[str]:
         """The inputs present now; comes back as a worker state change."""
@@ -95,51 +111,76 @@ class StartDialog(ModalScreen[StartChoice | None]):
 
     @on(Worker.StateChanged)
     def _scanned(self, event: Worker.StateChanged) -> None:
+        """Show what the listing found; if a preset was picked while it ran, start now, with
+        what would have been ticked: the therapist chose not to wait for the list."""
         worker = event.worker
         if worker.group != "start-inputs":
             return
         if worker.state == WorkerState.SUCCESS:
-            names: list[str] = worker.result or []
-            problem = None
+            self._names, self._problem = worker.result or [], None
         elif worker.state == WorkerState.ERROR:
             error = worker.error
             why = str(error) if isinstance(error, MidiUnavailable) else f"listing failed: {error}"
-            names, problem = [], f"[yellow]MIDI off[/]: {escape(why)} Keys only."
+            self._names, self._problem = [], f"[yellow]MIDI off[/]: {escape(why)} Keys only."
         else:
             return
-        if self._waiting is not None:  # a preset was picked already: start with the ticks
+        self._listed = True
+        if self._waiting is not None:
             code, preset = self._waiting
-            ticks = tuple(self._ticks(names))
+            ticks = tuple(self._ticks())
             self._offer_roles(ticks)
             self.dismiss(StartChoice(code, preset, ticks, self._roles[self._role]))
         else:
-            self._show_inputs(names, problem)
+            self._show_inputs()
 
-    def _ticks(self, names: list[str]) -> list[str]:
+    def _value(self, name: str) -> str:
+        """How an input is named to the session: without ALSA's numbers, which change on every
+        plugging in, unless two identical keyboards differ only in them."""
+        key = port_key(name)
+        twins = sum(port_key(other) == key for other in self._names)
+        return name if twins > 1 else key
+
+    def _ticks(self) -> list[str]:
         """What to tick: the therapist's own choice once made, else `preselected`."""
         if self._touched:
             return list(self.query_one(SelectionList[str]).selected)
-        code = self.query_one("#start-client", Input).value.strip().upper()
-        return [port_key(p) for p in preselected(names, self.asked, self.recent(code))]
+        last = self.last(self._client_code())
+        chosen = preselected(self._names, self.asked, last.inputs)
+        return [self._value(p) if p in self._names else p for p in chosen]
 
-    def _show_inputs(self, names: list[str], problem: str | None = None) -> None:
-        inputs = self.query_one(SelectionList)
-        self._listed = True
-        ticked = self._ticks(names)
-        options = [(escape(name), port_key(name), port_key(name) in ticked) for name in names]
-        absent = [p for p in ticked if find_port(names, p) is None]
+    def _show_inputs(self) -> None:
+        names, ticked = self._names, self._ticks()
+        options = [(escape(n), self._value(n), self._value(n) in ticked) for n in names]
+        listed = {value for _, value, _ in options}
+        absent = [p for p in ticked if p not in listed and find_port(names, p) is None]
         options += [(f"{escape(p)} [dim](not plugged in)[/]", p, True) for p in absent]
+        inputs = self.query_one(SelectionList)
         inputs.clear_options()
         inputs.add_options(options)
         inputs.display = bool(options)
         self._offer_roles()
         head = self.query_one("#start-midi", Static)
-        if problem is not None:
-            head.update(problem)
+        if self._problem is not None:
+            head.update(self._problem)
         elif options:
             head.update("MIDI inputs: [b]tab[/] to them, [b]space[/] ticks, [b]ctrl+r[/] relists")
         else:
             head.update("MIDI inputs: none found; plug one in and press [b]ctrl+r[/]. Keys only.")
+
+    def _client_code(self) -> str:
+        return self.query_one("#start-client", Input).value.strip().upper()
+
+    def last(self, code: str) -> LastSetup:
+        """The client's last set-up, read from the store once per code typed."""
+        if code not in self._last_of:
+            self._last_of[code] = self._last(code)
+        return self._last_of[code]
+
+    @on(Input.Changed, "#start-client")
+    def _client_changed(self) -> None:
+        """Another client: their last inputs, unless the therapist has ticked some."""
+        if self._listed and not self._touched:
+            self._show_inputs()
 
     @on(events.DescendantFocus)
     def _first_input(self, event: events.DescendantFocus) -> None:
@@ -149,11 +190,19 @@ class StartDialog(ModalScreen[StartChoice | None]):
 
     @on(SelectionList.SelectionToggled, "#start-inputs")
     def _toggled(self) -> None:
+        """The therapist's ticks stand from now on; the players follow them."""
         self._touched = True
         self._offer_roles()
 
+    def action_rescan(self) -> None:
+        """A keyboard plugged in after the dialog opened."""
+        self.query_one("#start-midi", Static).update("MIDI inputs: looking…")
+        self._scan()
+
+    # players -------------------------------------------------------------------------------
     @on(OptionList.OptionHighlighted, "#start-presets")
     def _preset_highlighted(self) -> None:
+        """Each preset tells the players apart in its own way."""
         self._offer_roles()
 
     def _offer_roles(self, ticks: Sequence[str] | None = None) -> None:
@@ -162,7 +211,8 @@ class StartDialog(ModalScreen[StartChoice | None]):
         if ticks is None:
             ticks = self._midi()
         base = self._preset_roles()
-        self._roles = role_choices(base, self.asked_roles, ticks)
+        last = self.last(self._client_code()).roles
+        self._roles = role_choices(base, self.asked_roles, ticks, last)
         keep = self._role_touched and self._role_picked in self._roles
         self._role = self._roles.index(self._role_picked) if keep else 0
         self._show_roles(base)
@@ -180,13 +230,19 @@ class StartDialog(ModalScreen[StartChoice | None]):
         return self.preset_roles.get(name, RoleSettings()) if name else RoleSettings()
 
     def action_players(self) -> None:
+        """The next way to tell the players apart."""
         self._role = (self._role + 1) % len(self._roles)
         self._role_picked = self._roles[self._role]
         self._role_touched = True
         self._show_roles(self._preset_roles())
 
+    # choosing ------------------------------------------------------------------------------
     def _midi(self) -> tuple[str, ...]:
-        return tuple(self.query_one(SelectionList[str]).selected)
+        """The ticked inputs in the order they are listed, however they were ticked: by input,
+        the first plays the client until ctrl+o turns them round."""
+        inputs = self.query_one(SelectionList[str])
+        values = [inputs.get_option_at_index(i).value for i in range(inputs.option_count)]
+        return tuple(v for v in values if v in inputs.selected)
 
     @on(Input.Submitted, "#start-client")
     def _to_presets(self) -> None:
@@ -205,10 +261,6 @@ class StartDialog(ModalScreen[StartChoice | None]):
             self._waiting = (code, preset)
             return
         self.dismiss(StartChoice(code, preset, self._midi(), self._roles[self._role]))
-
-    def action_rescan(self) -> None:
-        self.query_one("#start-midi", Static).update("MIDI inputs: looking…")
-        self._scan()
 
     def action_cancel(self) -> None:
         self.dismiss(None)
