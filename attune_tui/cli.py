@@ -212,25 +212,27 @@ def _roles(args: argparse.Namespace) -> RoleSettings | None:
     return None
 
 
-def _check_inputs_of(roles: RoleSettings | None, inputs: Sequence[str]) -> None:
-    """Roles by input must give each player one of the session's inputs, and not the same one:
-    otherwise every note falls to the fallback player without a word."""
-    from attune_tui.midi.roles import names_input
+def _check_inputs_of(
+    roles: RoleSettings | None, inputs: Sequence[str], listed: bool, replay: bool
+) -> None:
+    """Roles by input must give each player one of the session's inputs: otherwise every note
+    falls to the fallback player without a word. Inputs not plugged in yet (`listed` False)
+    keep the names typed, which cannot be checked against the devices' names."""
+    from attune_tui.midi.roles import players_of_inputs
 
-    if roles is None or roles.mode != "port" or not inputs:
+    if roles is None or roles.mode != "port" or replay:
         return
-    chosen: dict[str, str] = {}
+    if not inputs:
+        raise AttuneError("--client-port and --therapist-port name inputs: give them with --midi")
+    if not listed:
+        return
+    players = players_of_inputs(roles, inputs).values()
     for name, player in roles.ports.items():
-        hits = [i for i in inputs if names_input(name, i)]
-        if len(hits) != 1:
-            count = "none" if not hits else f"{len(hits)}"
+        if player not in players:
             raise AttuneError(
-                f"--{player}-port {name!r} names {count} of the MIDI inputs "
-                f"({', '.join(inputs)}): give one of them, or a part only it contains"
+                f"--{player}-port {name!r} gives the {player} none of the MIDI inputs"
+                f" ({', '.join(inputs)}): give a name, or a part, only that input's name has"
             )
-        chosen[player] = hits[0]
-    if chosen.get("client") == chosen.get("therapist"):
-        raise AttuneError(f"--client-port and --therapist-port both name {chosen['client']!r}")
 
 
 def _home(args: argparse.Namespace) -> int:
@@ -249,8 +251,8 @@ def _session_start(args: argparse.Namespace) -> int:
     _load_preset(args.preset)  # an unknown preset names the known ones, before any screen
     _check_replay(args)
     roles = _roles(args)
-    midi = _check_midi(args)
-    _check_inputs_of(roles, midi)
+    midi, listed = _check_midi(args)
+    _check_inputs_of(roles, midi, listed, args.replay is not None)
     request = LiveRequest(
         client=client,
         preset=args.preset,
@@ -270,7 +272,7 @@ def _session_continue(args: argparse.Namespace) -> int:
     _check_replay(args)
     request = LiveRequest(
         session_id=args.session,
-        midi=_check_midi(args),
+        midi=_check_midi(args)[0],
         backend=args.backend,
         replay=args.replay,
         speed=args.speed,
@@ -309,30 +311,38 @@ def _check_replay(args: argparse.Namespace) -> None:
         load_events(args.replay)
 
 
-def _check_midi(args: argparse.Namespace) -> tuple[str, ...]:
-    """The `--midi` inputs by the names they are listed under (ALSA's numbers aside), so that
-    the record, the screen and roles by input name the device, not what was typed.
+def _check_midi(args: argparse.Namespace) -> tuple[tuple[str, ...], bool]:
+    """The `--midi` inputs by the names they are listed under, so that the record, the screen
+    and roles by input name the device, not what was typed; and whether all were listed.
 
-    A name that is part of several inputs' names is refused before any screen. One that names
-    no input is kept as typed: the session takes the input when it is plugged in. An unusable
-    backend is refused here too; no MIDI system at all is not (keys work without it).
+    ALSA's numbers are left out, as they change at each plugging in, unless they alone tell
+    two identical keyboards apart. A name that is part of several inputs' names is refused
+    before any screen. One that names no input is kept as typed: the session takes the input
+    when it is plugged in. A `--backend` that cannot work is refused too; no MIDI system at all
+    is not (keys work without it, and the screen says so).
     """
     from attune_tui.midi.names import ambiguity, find_port, port_key
     from attune_tui.midi.ports import MidiUnavailable, list_inputs, parse_backend
 
-    parse_backend(args.backend)
+    if args.backend is not None:
+        parse_backend(args.backend)
     if not args.midi:
-        return ()
+        return (), True
     try:
         names = list_inputs(args.backend)
     except MidiUnavailable:
-        return tuple(args.midi)  # the live screen says so, and key logging works without MIDI
+        return tuple(args.midi), False
     problems = [p for p in (ambiguity(names, wanted) for wanted in args.midi) if p]
     if problems:
         raise AttuneError("\n".join(f"--midi: {p}" for p in problems))
+    keys = [port_key(name) for name in names]
+
+    def listed_as(index: int) -> str:
+        return names[index] if keys.count(keys[index]) > 1 else keys[index]
+
     found = [(wanted, find_port(names, wanted)) for wanted in args.midi]
-    listed = [wanted if i is None else port_key(names[i]) for wanted, i in found]
-    return tuple(dict.fromkeys(listed))
+    chosen = [wanted if i is None else listed_as(i) for wanted, i in found]
+    return tuple(dict.fromkeys(chosen)), all(i is not None for _, i in found)
 
 
 def _review(args: argparse.Namespace) -> int:

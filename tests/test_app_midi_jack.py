@@ -21,8 +21,9 @@ from textual.pilot import Pilot
 from textual.widgets import SelectionList
 
 from attune_tui.analyze import session_analysis
-from attune_tui.cli import _check_midi, build_parser, main
+from attune_tui.cli import _check_inputs_of, _check_midi, _roles, build_parser, main
 from attune_tui.clock import SessionClock
+from attune_tui.errors import AttuneError
 from attune_tui.midi.journal import read_journal
 from attune_tui.midi.roles import by_inputs
 from attune_tui.presets import load_all
@@ -288,6 +289,27 @@ def test_a_midi_name_typed_in_part_is_recorded_as_the_input_is_listed(jack: str)
             ["session", "start", "--client", "C-033", "--midi", sender.client.upper(),
              "--backend", BACKEND, "--client-port", sender.name, "--therapist-port", "pads"]
         )  # fmt: skip
-        assert _check_midi(args) == (sender.name,)
+        assert _check_midi(args) == ((sender.name,), True)
     finally:
         sender.close()
+
+
+def test_roles_by_input_are_checked_against_the_inputs_plugged_in(jack: str) -> None:
+    tok = unique("")[1:]
+    piano, digital = Sender(f"Piano{tok}"), Sender(f"Digital-Piano{tok}")
+
+    def check(client: str, therapist: str) -> None:
+        args = build_parser().parse_args(
+            ["session", "start", "--client", "C-034", "--midi", piano.name, "--midi", digital.name,
+             "--backend", BACKEND, "--client-port", client, "--therapist-port", therapist]
+        )  # fmt: skip
+        midi, listed = _check_midi(args)
+        _check_inputs_of(_roles(args), midi, listed, replay=False)
+
+    try:
+        check(piano.name, digital.name)  # one name is part of the other: the whole name wins
+        with pytest.raises(AttuneError, match="gives the therapist none of the MIDI inputs"):
+            check("piano", "digital")  # "piano" is part of both: both would play the client
+    finally:
+        piano.close()
+        digital.close()

@@ -140,8 +140,8 @@ BAD_INPUTS = [
       "pads"], "different inputs"),
     (["session", "start", "--client", "C-015", "--backend", "rtmidi/NO_SUCH_API"],
      "API 'NO_SUCH_API' is not available"),
-    (["session", "start", "--client", "C-015", "--midi", "Stage Piano", "--client-port", "Pads",
-      "--therapist-port", "Stage"], "--client-port 'Pads' names none of the MIDI inputs"),
+    (["session", "start", "--client", "C-015", "--client-port", "Pads", "--therapist-port",
+      "Stage"], "--client-port and --therapist-port name inputs: give them with --midi"),
     (["session", "start", "--client", "C-015", "--split", "H2"], "'H2' is not a key"),
     (["session", "start", "--client", "C-015", "--therapist-port", "pads"], "give both"),
 ]  # fmt: skip

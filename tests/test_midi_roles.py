@@ -14,6 +14,7 @@ from attune_tui.midi.roles import (
     describe,
     note_name,
     parse_note,
+    players_of_inputs,
     role_choices,
     split_at,
 )
@@ -90,3 +91,21 @@ def test_two_inputs_ticked_under_a_channel_preset_are_offered_one_per_player_fir
     assert role_choices(RoleSettings(), given, ["Stage", "Pads"])[0] == given
     # a preset that splits already: its own split is not offered twice
     assert split_at(55) not in role_choices(split_at(55), None, ["Stage"])
+
+
+def test_a_clients_last_roles_come_first_only_when_the_same_inputs_are_ticked() -> None:
+    last = by_inputs("Stage", "Pads")
+    again = role_choices(RoleSettings(), None, ["Pads", "Stage"], last, ["Stage 20:0", "pads"])
+    assert again[0] == last
+    # a third keyboard ticked, or one left out: last time's set-up is not this one
+    three = role_choices(RoleSettings(), None, ["Pads", "Stage", "Drums"], last, ["Stage", "Pads"])
+    assert three[0] == by_inputs("Pads", "Stage")  # the first two ticked, as with no last roles
+    one = role_choices(RoleSettings(), None, ["Stage"], by_channels(3, 4), ["Stage", "Pads"])
+    assert one[0] is None
+    assert role_choices(RoleSettings(), None, [], by_channels(3, 4), [])[0] is None
+
+
+def test_players_of_inputs_says_who_each_input_plays_and_none_where_unnamed() -> None:
+    roles = by_inputs("Stage", "Pads")
+    players = players_of_inputs(roles, ["Stage Piano 20:0", "Pads MK2", "Drums"])
+    assert players == {"Stage Piano 20:0": "client", "Pads MK2": "therapist", "Drums": None}

@@ -120,3 +120,21 @@ def test_redacted_exports_keep_the_players_apart_without_naming_their_inputs(
     shared = orjson.loads(export_session(store, live.session.id, "json", redact=True))
     assert shared["analysis"] is None
     assert "C-061" not in shared["analysis_error"] and live.session.id not in str(shared)
+
+
+def test_the_redacted_date_is_1_january_utc_whatever_the_clocks_offset() -> None:
+    from datetime import timezone
+
+    from attune_tui.model.session import Session
+    from attune_tui.report.redact import redact_session
+
+    summer = timezone(timedelta(hours=2))
+    session = Session(
+        id="20260714-101500-C-014",
+        client="C-014",
+        preset="default",
+        started_at=datetime(2026, 7, 14, 10, 15, tzinfo=summer),
+    )
+    start = redact_session(session).started_at
+    assert start == datetime(2026, 1, 1, tzinfo=UTC)
+    assert start.utcoffset() == timedelta(0)  # +02:00 would tell summer from winter

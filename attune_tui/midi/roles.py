@@ -165,8 +165,15 @@ class RoleMap:
 
 def names_input(name: str, port: str) -> bool:
     """Whether a roles entry `name` is the input `port`: the same name (ALSA's numbers and case
-    aside) or a part of it."""
+    aside) or a part of it, since a preset written once must find a keyboard plugged in anew."""
     return port_key(name).casefold() in port_key(port).casefold()
+
+
+def players_of_inputs(roles: RoleSettings, ports: Sequence[str]) -> dict[str, Player | None]:
+    """Who each input plays under `roles` by input, None where no entry names it: the same
+    choice `RoleMap` makes, without its fallback, so a set-up can be checked before play."""
+    named = RoleMap(roles.model_copy(update={"fallback": None}))
+    return {port: named._port_player(port) for port in ports}
 
 
 def role_choices(
@@ -174,23 +181,24 @@ def role_choices(
     asked: RoleSettings | None,
     inputs: Sequence[str],
     last: RoleSettings | None = None,
+    last_inputs: Sequence[str] = (),
 ) -> list[RoleSettings | None]:
     """Ways to tell the players apart that the start dialog offers, the likeliest first.
 
     None is the preset's own. First come the roles asked for on the command line; else those
-    of the client's last session (`last`) when its inputs are ticked again; else, when two or
-    more inputs are ticked while the preset goes by channel, one input per player: most
-    keyboards send on channel 1, so two of them are two players, not two channels.
+    of the client's last session (`last`, with `last_inputs`) when the same inputs are ticked
+    again; else, when two or more inputs are ticked while the preset goes by channel, one
+    input per player: most keyboards send on channel 1, so two of them are two players.
     """
     split = preset.split_note if preset.mode == "split" else 60
     pairs = []
     if len(inputs) > 1 and port_key(inputs[0]).casefold() != port_key(inputs[1]).casefold():
         pairs = [by_inputs(inputs[0], inputs[1]), by_inputs(inputs[1], inputs[0])]
     splits = [split_at(split, "therapist"), split_at(split, "client")]
-    ticked = {port_key(name).casefold() for name in inputs}
-    again = last is not None and (
-        last.mode != "port" or {port_key(p).casefold() for p in last.ports} <= ticked
-    )
+    same = {port_key(name).casefold() for name in inputs} == {
+        port_key(name).casefold() for name in last_inputs
+    }
+    again = last is not None and bool(inputs) and same
     first: list[RoleSettings | None] = []
     if asked is not None:
         first = [asked]

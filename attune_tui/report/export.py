@@ -124,6 +124,7 @@ class SessionReport:
 
     @property
     def stored(self) -> SessionData:
+        """The session as stored: what the capture is read, split and analysed from."""
         return self.source if self.source is not None else self.data
 
     @cached_property

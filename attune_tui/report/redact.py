@@ -11,6 +11,8 @@ clients apart and follow one across sessions, without learning who they are.
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+
 from attune_tui.midi.roles import RoleSettings
 from attune_tui.model.observation import Observation
 from attune_tui.model.session import Session
@@ -21,7 +23,8 @@ REDACTED_CLIENT = "CLIENT"
 def redact_session(session: Session, index: int = 1) -> Session:
     """A copy fit to share: no client code, no date beyond the year, no check-in free text."""
     checkin = session.checkin.model_copy(update={"summary": ""}) if session.checkin else None
-    start = session.started_at.replace(month=1, day=1, hour=0, minute=0, second=0)
+    # the year alone: in UTC, since an offset (+02:00 in January) would tell summer from winter
+    start = datetime(session.started_at.year, 1, 1, tzinfo=UTC)
     return session.model_copy(
         update={
             "id": f"session-{index}",

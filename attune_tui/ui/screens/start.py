@@ -116,8 +116,8 @@ class StartDialog(ModalScreen[StartChoice | None]):
         worker = event.worker
         if worker.group != "start-inputs":
             return
-        if worker.state == WorkerState.SUCCESS:
-            self._names, self._problem = worker.result or [], None
+        if worker.state == WorkerState.SUCCESS:  # a name listed twice is one input
+            self._names, self._problem = list(dict.fromkeys(worker.result or [])), None
         elif worker.state == WorkerState.ERROR:
             error = worker.error
             why = str(error) if isinstance(error, MidiUnavailable) else f"listing failed: {error}"
@@ -141,14 +141,18 @@ class StartDialog(ModalScreen[StartChoice | None]):
         return name if twins > 1 else key
 
     def _ticks(self) -> list[str]:
-        """What to tick: the therapist's own choice once made, else `preselected`."""
+        """What to tick, in the order the inputs are listed (by input, the first plays the
+        client) and those not plugged in after: the therapist's own choice once made, else
+        `preselected`."""
         if self._touched:
-            return list(self.query_one(SelectionList[str]).selected)
+            return list(self._midi())
         last = self.last(self._client_code())
-        chosen = preselected(self._names, self.asked, last.inputs)
-        return [self._value(p) if p in self._names else p for p in chosen]
+        chosen = set(preselected(self._names, self.asked, last.inputs))
+        listed = [self._value(n) for n in self._names if n in chosen]
+        return listed + [p for p in chosen if p not in self._names]
 
     def _show_inputs(self) -> None:
+        """The listed inputs, ticked as `_ticks` says, with the asked-for ones not plugged in."""
         names, ticked = self._names, self._ticks()
         options = [(escape(n), self._value(n), self._value(n) in ticked) for n in names]
         listed = {value for _, value, _ in options}
@@ -168,19 +172,28 @@ class StartDialog(ModalScreen[StartChoice | None]):
             head.update("MIDI inputs: none found; plug one in and press [b]ctrl+r[/]. Keys only.")
 
     def _client_code(self) -> str:
+        """The code as typed so far, as it will be stored."""
         return self.query_one("#start-client", Input).value.strip().upper()
 
     def last(self, code: str) -> LastSetup:
-        """The client's last set-up, read from the store once per code typed."""
+        """The client's last set-up, read from the store once per code: only for a code that
+        could be one, so that typing `C-` does not read every `C-...` session."""
+        try:
+            validate_client_code(code)
+        except ValueError:
+            return NO_SETUP
         if code not in self._last_of:
             self._last_of[code] = self._last(code)
         return self._last_of[code]
 
     @on(Input.Changed, "#start-client")
     def _client_changed(self) -> None:
-        """Another client: their last inputs, unless the therapist has ticked some."""
+        """Another client: their last inputs unless the therapist has ticked some, and the
+        players offered for them."""
         if self._listed and not self._touched:
             self._show_inputs()
+        else:
+            self._offer_roles()
 
     @on(events.DescendantFocus)
     def _first_input(self, event: events.DescendantFocus) -> None:
@@ -211,8 +224,8 @@ class StartDialog(ModalScreen[StartChoice | None]):
         if ticks is None:
             ticks = self._midi()
         base = self._preset_roles()
-        last = self.last(self._client_code()).roles
-        self._roles = role_choices(base, self.asked_roles, ticks, last)
+        last = self.last(self._client_code())
+        self._roles = role_choices(base, self.asked_roles, ticks, last.roles, last.inputs)
         keep = self._role_touched and self._role_picked in self._roles
         self._role = self._roles.index(self._role_picked) if keep else 0
         self._show_roles(base)
