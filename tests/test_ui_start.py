@@ -154,6 +154,19 @@ async def test_inputs_named_on_the_command_line_come_ticked_even_when_absent(
         assert prompts[-1] == "Stage Piano (not plugged in)"
 
 
+async def test_ticked_and_unticked_inputs_differ_without_colour(
+    store: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(start, "list_inputs", listing([THROUGH, PIANO]))
+    store.add_client("C-042")
+    app = AttuneApp(store)
+    async with app.run_test(size=SIZE) as pilot:
+        dialog = await open_dialog(pilot)
+        inputs = await listed(pilot, dialog)
+        boxes = [inputs.render_line(y).text[:3] for y in range(inputs.option_count)]
+        assert boxes == ["▐ ▌", "▐X▌"]  # the loopback unticked, the piano ticked
+
+
 def test_start_dialog_snapshot(
     snap_compare: Any, store: Store, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -23,6 +23,7 @@ from attune_tui.midi.names import find_port, port_key, preselected
 from attune_tui.midi.ports import MidiUnavailable, list_inputs
 from attune_tui.midi.roles import RoleSettings, describe, role_choices
 from attune_tui.model.client import validate_client_code
+from attune_tui.ui.widgets.ticklist import TickList
 
 
 class StartChoice(NamedTuple):
@@ -90,7 +91,7 @@ class StartDialog(ModalScreen[StartChoice | None]):
             yield Input(self.client, id="start-client", placeholder="C-014")
             yield OptionList(*self.presets, id="start-presets")
             yield Static("MIDI inputs: looking…", id="start-midi")
-            yield SelectionList[str](id="start-inputs")
+            yield TickList(id="start-inputs")
             yield Static(id="start-players")
             yield Static(id="start-error")
 
