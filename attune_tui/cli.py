@@ -321,7 +321,7 @@ def _check_midi(args: argparse.Namespace) -> tuple[tuple[str, ...], bool]:
     when it is plugged in. A `--backend` that cannot work is refused too; no MIDI system at all
     is not (keys work without it, and the screen says so).
     """
-    from attune_tui.midi.names import ambiguity, find_port, port_key
+    from attune_tui.midi.names import ambiguity, find_port, session_name
     from attune_tui.midi.ports import MidiUnavailable, list_inputs, parse_backend
 
     if args.backend is not None:
@@ -335,13 +335,8 @@ def _check_midi(args: argparse.Namespace) -> tuple[tuple[str, ...], bool]:
     problems = [p for p in (ambiguity(names, wanted) for wanted in args.midi) if p]
     if problems:
         raise AttuneError("\n".join(f"--midi: {p}" for p in problems))
-    keys = [port_key(name) for name in names]
-
-    def listed_as(index: int) -> str:
-        return names[index] if keys.count(keys[index]) > 1 else keys[index]
-
     found = [(wanted, find_port(names, wanted)) for wanted in args.midi]
-    chosen = [wanted if i is None else listed_as(i) for wanted, i in found]
+    chosen = [wanted if i is None else session_name(names, names[i]) for wanted, i in found]
     return tuple(dict.fromkeys(chosen)), all(i is not None for _, i in found)
 
 

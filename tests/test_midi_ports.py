@@ -11,7 +11,14 @@ import pytest
 from attune_tui.clock import SessionClock
 from attune_tui.midi.capture import ArrivalStamps, Capture
 from attune_tui.midi.events import RawEvent
-from attune_tui.midi.names import ambiguity, find_port, port_key, preselected, recorded_inputs
+from attune_tui.midi.names import (
+    ambiguity,
+    find_port,
+    port_key,
+    preselected,
+    recorded_inputs,
+    session_name,
+)
 from attune_tui.midi.ports import MidiUnavailable, list_inputs, parse_backend
 
 
@@ -127,3 +134,12 @@ def test_jack_backend_without_a_server_is_unavailable(monkeypatch: pytest.Monkey
     monkeypatch.setenv("JACK_DEFAULT_SERVER", f"attune-absent-{secrets.token_hex(4)}")
     with pytest.raises(MidiUnavailable, match="No MIDI system"):
         list_inputs("rtmidi/UNIX_JACK")
+
+
+def test_an_input_is_named_to_a_session_without_alsas_numbers_unless_they_tell_twins_apart() -> (
+    None
+):
+    names = ["Digital Piano:MIDI 1 24:0", "Keystation:MIDI 1 20:0", "Keystation:MIDI 1 28:0"]
+    assert session_name(names, names[0]) == "Digital Piano:MIDI 1"
+    assert session_name(names, names[2]) == "Keystation:MIDI 1 28:0"
+    assert session_name(["Stage Piano"], "Stage Piano") == "Stage Piano"  # JACK: no numbers

@@ -154,6 +154,19 @@ async def test_inputs_named_on_the_command_line_come_ticked_even_when_absent(
         assert prompts[-1] == "Stage Piano (not plugged in)"
 
 
+async def test_inputs_asked_for_and_not_plugged_in_keep_the_order_asked(
+    store: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """By input, the first plays the client: the order must not depend on a set's hashing."""
+    monkeypatch.setattr(start, "list_inputs", listing([PIANO]))
+    app = AttuneApp(store)
+    async with app.run_test(size=SIZE) as pilot:
+        app.start = LiveRequest(midi=("Stage Piano", "Pads MK2", "Keys 61", "Alpha"))
+        dialog = await open_dialog(pilot)
+        await listed(pilot, dialog)
+        assert dialog._ticks() == ["Stage Piano", "Pads MK2", "Keys 61", "Alpha"]
+
+
 async def test_ticked_and_unticked_inputs_differ_without_colour(
     store: Store, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -25,6 +25,14 @@ def port_key(name: str) -> str:
     return _ALSA_NUMBERS.sub("", name)
 
 
+def session_name(names: Sequence[str], name: str) -> str:
+    """How the listed input `name` is named to a session: without ALSA's numbers, which change
+    at every plugging in, unless they alone tell two identical keyboards apart."""
+    key = port_key(name)
+    twins = sum(port_key(other) == key for other in names)
+    return name if twins > 1 else key
+
+
 def matching_ports(names: Sequence[str], wanted: str) -> list[int]:
     """Indices of the inputs `wanted` names: the exact name; else the names equal to it without
     ALSA's numbers or case; else every name that contains it (case ignored)."""

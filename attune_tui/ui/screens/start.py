@@ -19,7 +19,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Input, OptionList, SelectionList, Static
 from textual.worker import Worker, WorkerState
 
-from attune_tui.midi.names import find_port, port_key, preselected
+from attune_tui.midi.names import find_port, preselected, session_name
 from attune_tui.midi.ports import MidiUnavailable, list_inputs
 from attune_tui.midi.roles import RoleSettings, describe, role_choices
 from attune_tui.model.client import validate_client_code
@@ -135,11 +135,8 @@ class StartDialog(ModalScreen[StartChoice | None]):
             self._show_inputs()
 
     def _value(self, name: str) -> str:
-        """How an input is named to the session: without ALSA's numbers, which change on every
-        plugging in, unless two identical keyboards differ only in them."""
-        key = port_key(name)
-        twins = sum(port_key(other) == key for other in self._names)
-        return name if twins > 1 else key
+        """How a listed input is named to the session (`names.session_name`)."""
+        return session_name(self._names, name)
 
     def _ticks(self) -> list[str]:
         """What to tick, in the order the inputs are listed (by input, the first plays the
@@ -148,9 +145,10 @@ class StartDialog(ModalScreen[StartChoice | None]):
         if self._touched:
             return list(self._midi())
         last = self.last(self._client_code())
-        chosen = set(preselected(self._names, self.asked, last.inputs))
-        listed = [self._value(n) for n in self._names if n in chosen]
-        return listed + [p for p in chosen if p not in self._names]
+        chosen = preselected(self._names, self.asked, last.inputs)
+        picked = set(chosen)
+        listed = [self._value(n) for n in self._names if n in picked]
+        return listed + [p for p in chosen if p not in self._names]  # as asked, not plugged in
 
     def _show_inputs(self) -> None:
         """The listed inputs, ticked as `_ticks` says, with the asked-for ones not plugged in."""
